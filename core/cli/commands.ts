@@ -1,0 +1,102 @@
+import * as path from 'node:path';
+import { addPath } from '../datasets/add';
+import { datasetStatus } from '../datasets/status';
+import { initRepo } from '../init';
+import { requireRepo } from '../repo';
+import { recordRun } from '../runs/execute';
+import { listRuns } from '../runs/list';
+import {
+  formatBytes,
+  formatDuration,
+  formatMetric,
+  formatTimestamp,
+  shortCommit,
+  shortRunId,
+} from '../util/format';
+import { renderTable } from './table';
+import { isGitRepo } from '../git/info';
+
+export interface Io {
+  cwd: string;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+export async function initCommand(io: Io): Promise<number> {
+  const { repo, created } = await initRepo(io.cwd);
+  if (created.length === 0) io.out.write(`Lineage is already set up in ${repo.root}\n`);
+  else io.out.write(`Initialized Lineage in ${repo.root} (created ${created.join(', ')})\n`);
+  if (!(await isGitRepo(repo.root))) {
+    io.err.write('lineage: warning: not a git repository; runs will record no commit (run `git init`)\n');
+  }
+  return 0;
+}
+
+export async function addCommand(io: Io, targets: string[]): Promise<number> {
+  const repo = requireRepo(io.cwd);
+  for (const target of targets) {
+    const r = await addPath(repo, path.resolve(io.cwd, target));
+    const files = r.pointer.type === 'dir' ? `${r.pointer.files} files, ` : '';
+    io.out.write(`Added ${r.path} (${files}${formatBytes(r.pointer.size)}) → ${r.pointerFile}\n`);
+  }
+  io.out.write('Commit the .lineage pointer files (and .gitignore) with git to pin these versions.\n');
+  return 0;
+}
+
+export async function statusCommand(io: Io, json: boolean): Promise<number> {
+  const repo = requireRepo(io.cwd);
+  const result = await datasetStatus(repo);
+  if (json) {
+    io.out.write(JSON.stringify(result, null, 2) + '\n');
+  } else if (result.datasets.length === 0) {
+    io.out.write('No datasets tracked yet. Track one with `lineage add <path>`.\n');
+  } else {
+    const rows = result.datasets.map((d) => {
+      const detail =
+        d.state === 'modified'
+          ? `+${d.added} added, -${d.removed} removed, ~${d.modified} modified`
+          : d.state === 'error'
+            ? (d.message ?? '')
+            : d.state === 'missing'
+              ? 'run `lineage checkout` to restore'
+              : '';
+      return [d.path, d.state, `${d.files} files, ${formatBytes(d.size)}`, detail];
+    });
+    io.out.write(renderTable(['DATASET', 'STATE', 'RECORDED', 'CHANGES'], rows));
+  }
+  return result.datasets.some((d) => d.state === 'error') ? 1 : 0;
+}
+
+export async function runCommand(io: Io, argv: string[], name?: string): Promise<number> {
+  const repo = requireRepo(io.cwd);
+  const outcome = await recordRun(repo, argv, { name, stdout: io.out, stderr: io.err });
+  io.err.write(`lineage: run ${outcome.id} ${outcome.end.status}\n`);
+  return outcome.exitStatus;
+}
+
+export async function runsCommand(io: Io, json: boolean): Promise<number> {
+  const repo = requireRepo(io.cwd);
+  const { runs, problems } = await listRuns(repo);
+  if (json) {
+    io.out.write(JSON.stringify({ runs, problems }, null, 2) + '\n');
+  } else if (runs.length === 0) {
+    io.out.write('No runs yet. Record one with `lineage run -- <command>`.\n');
+  } else {
+    const rows = runs.map((r) => [
+      shortRunId(r.id),
+      r.name,
+      r.status,
+      shortCommit(r.commit, r.dirty),
+      formatTimestamp(r.startedAt),
+      formatDuration(r.durationMs),
+      Object.entries(r.metrics)
+        .map(([k, v]) => `${k}=${formatMetric(v)}`)
+        .join(' '),
+    ]);
+    io.out.write(
+      renderTable(['ID', 'NAME', 'STATUS', 'COMMIT', 'STARTED', 'DURATION', 'METRICS (last)'], rows),
+    );
+  }
+  for (const p of problems) io.err.write(`lineage: ${p.file}: ${p.message}\n`);
+  return 0;
+}

@@ -1,0 +1,73 @@
+import { Command, CommanderError } from 'commander';
+import { LineageError, errorMessage } from '../errors';
+import { addCommand, initCommand, runCommand, runsCommand, statusCommand, type Io } from './commands';
+
+declare const LINEAGE_VERSION: string;
+
+/** Parse `argv` (without node and script), run the command, and return the exit status. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let status = 0;
+  const program = new Command('lineage')
+    .description(
+      'Experiment tracking and data versioning: content-addressed datasets linked to git and runs.',
+    )
+    .version(typeof LINEAGE_VERSION === 'string' ? LINEAGE_VERSION : 'dev')
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out.write(s),
+      writeErr: (s) => io.err.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'lineage: ')),
+    });
+
+  program
+    .command('init')
+    .description('set up Lineage here: .lineage/, a commented lineage.yaml and .gitignore entries')
+    .action(async () => {
+      status = await initCommand(io);
+    });
+  program
+    .command('add')
+    .description('hash files or folders into the store and write <path>.lineage pointer files')
+    .argument('<paths...>', 'files or folders to track')
+    .action(async (paths: string[]) => {
+      status = await addCommand(io, paths);
+    });
+  program
+    .command('status')
+    .description('compare each tracked dataset with its pointer: clean, modified or missing')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      status = await statusCommand(io, opts.json === true);
+    });
+  program
+    .command('run')
+    .description('run a command as a recorded run (metrics: append JSON lines to $LINEAGE_METRICS)')
+    .option('--name <name>', 'a name for the run (default: the script name)')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .passThroughOptions()
+    .action(async (command: string[], opts: { name?: string }) => {
+      status = await runCommand(io, command, opts.name);
+    });
+  program
+    .command('runs')
+    .description('list recorded runs, newest first, with the last value of each metric')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { json?: boolean }) => {
+      status = await runsCommand(io, opts.json === true);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof LineageError) {
+      io.err.write(`lineage: ${err.message}\n`);
+      return 1;
+    }
+    io.err.write(`lineage: ${errorMessage(err)}\n`);
+    if (process.env.LINEAGE_DEBUG && err instanceof Error) io.err.write(`${err.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { createLanguageClient } from './client';
+import { DatasetsTreeProvider } from './datasetsTree';
+import { LineageModel } from './model';
+import { RunsTablePanel } from './runsTablePanel';
+import { RunsTreeProvider } from './runsTree';
+
+/**
+ * Activation stays cheap: it registers views and commands and starts the language server without
+ * waiting for it. All heavy work happens in the server process.
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('Lineage', { log: true });
+  const client = createLanguageClient(context, output);
+  const ready = client.start();
+  ready.catch((err: unknown) => output.error(`Lineage language server failed to start: ${String(err)}`));
+  const model = new LineageModel(client, ready);
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const runsTree = new RunsTreeProvider(model);
+  const datasetsTree = new DatasetsTreeProvider(model, root);
+
+  context.subscriptions.push(
+    output,
+    model,
+    runsTree,
+    datasetsTree,
+    { dispose: () => void client.stop() },
+    vscode.window.registerTreeDataProvider('lineage.runs', runsTree),
+    vscode.window.registerTreeDataProvider('lineage.datasets', datasetsTree),
+    vscode.commands.registerCommand('lineage.openRunsTable', () => RunsTablePanel.show(context, model)),
+    vscode.commands.registerCommand('lineage.refresh', () =>
+      Promise.all([model.reloadRuns(), model.reloadDatasets()]),
+    ),
+    vscode.commands.registerCommand('lineage.showServerOutput', () => output.show()),
+  );
+}
+
+export function deactivate(): void {
+  // Disposables registered in activate stop the client.
+}

@@ -1,0 +1,107 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Repo } from '../core/repo';
+import { RUN_FILES, RUN_ID_PATTERN } from '../core/runs/layout';
+
+const DEBOUNCE_MS = 50;
+const RESCAN_MS = 2000;
+
+/**
+ * Watches `.lineage/runs/` for new runs and each unfinished run's folder for metric and status
+ * writes, calling `onChange` with the ids that changed (debounced). It holds one OS watch for the
+ * runs folder plus one per unfinished run, so cost follows the runs in flight, not all runs.
+ * A slow rescan covers what watches miss: the folder appearing after start, or a lost event.
+ */
+export class RunsWatcher {
+  private rootWatch: FSWatcher | null = null;
+  private readonly runWatches = new Map<string, FSWatcher>();
+  private readonly pending = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private rescan: NodeJS.Timeout | null = null;
+  private known = new Set<string>();
+
+  constructor(
+    private readonly repo: Repo,
+    private readonly onChange: (ids: string[]) => void,
+  ) {}
+
+  start(): void {
+    void this.sync(false);
+    this.rescan = setInterval(() => void this.sync(true), RESCAN_MS);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.rescan) clearInterval(this.rescan);
+    this.rootWatch?.close();
+    for (const w of this.runWatches.values()) w.close();
+    this.runWatches.clear();
+  }
+
+  /** Attach watches to the runs folder and to unfinished runs; report runs not seen before. */
+  private async sync(reportNew: boolean): Promise<void> {
+    let ids: string[];
+    try {
+      ids = (await fs.readdir(this.repo.runs)).filter((n) => RUN_ID_PATTERN.test(n));
+    } catch {
+      return;
+    }
+    if (!this.rootWatch) {
+      this.rootWatch = this.tryWatch(this.repo.runs, (name) => {
+        if (name && RUN_ID_PATTERN.test(name)) this.changed(name);
+      });
+    }
+    for (const id of ids) {
+      if (!this.known.has(id)) {
+        this.known.add(id);
+        if (reportNew) this.changed(id);
+      }
+      if (!this.runWatches.has(id) && !(await exists(path.join(this.repo.runs, id, RUN_FILES.status)))) {
+        const w = this.tryWatch(path.join(this.repo.runs, id), () => this.changed(id));
+        if (w) this.runWatches.set(id, w);
+      }
+    }
+  }
+
+  private changed(id: string): void {
+    this.known.add(id);
+    this.pending.add(id);
+    if (!this.runWatches.has(id)) void this.sync(false);
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const ids = [...this.pending];
+      this.pending.clear();
+      void this.closeFinished(ids);
+      this.onChange(ids);
+    }, DEBOUNCE_MS);
+  }
+
+  private async closeFinished(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const w = this.runWatches.get(id);
+      if (w && (await exists(path.join(this.repo.runs, id, RUN_FILES.status)))) {
+        w.close();
+        this.runWatches.delete(id);
+      }
+    }
+  }
+
+  private tryWatch(dir: string, listener: (name: string | null) => void): FSWatcher | null {
+    try {
+      const w = watch(dir, { persistent: false }, (_event, name) => listener(name ? String(name) : null));
+      w.on('error', () => w.close());
+      return w;
+    } catch {
+      return null;
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,49 @@
+// One esbuild script for every bundle: extension host, language server, CLI, and one browser bundle
+// per webview panel. `--watch` rebuilds on change; `--minify` for smaller bundles.
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify') || process.env.LINEAGE_MINIFY === '1';
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'linked',
+  minify,
+  logLevel: 'warning',
+  define: { LINEAGE_VERSION: JSON.stringify(version) },
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
+  { ...node, entryPoints: { server: 'language-server/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'core/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: 'linked',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints: { runsTable: 'webview-ui/runs-table/main.ts' },
+    outdir: 'dist/webview',
+    loader: { '.css': 'css' },
+    metafile: true,
+  },
+];
+
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('watching for changes…');
+} else {
+  const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  const web = results.at(-1)?.metafile;
+  for (const [file, info] of Object.entries(web?.outputs ?? {})) {
+    if (!file.endsWith('.map')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+  }
+}
