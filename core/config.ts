@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { LineageError, isErrnoCode } from './errors';
 import type { Repo } from './repo';
+import { parseYaml } from './util/yaml';
 
 const configSchema = z.looseObject({
   schema: z.literal(1, { error: 'must be 1' }),
@@ -38,16 +38,7 @@ export async function readConfig(repo: Repo): Promise<Config> {
 }
 
 export function parseConfig(text: string, file: string): Config {
-  const doc = parseDocument(text, { prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = yamlError.linePos?.[0].line;
-    throw new LineageError(
-      `invalid YAML${line ? ` at line ${line}` : ''}: ${yamlError.message.split('\n')[0]}`,
-      file,
-    );
-  }
-  const value: unknown = doc.toJS() ?? {};
+  const value = parseYaml(text, file, 'invalid configuration') ?? {};
   const parsed = configSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -60,7 +60,8 @@ export async function statusCommand(io: Io, json: boolean): Promise<number> {
             : d.state === 'missing'
               ? 'run `lineage checkout` to restore'
               : '';
-      return [d.path, d.state, `${d.files} files, ${formatBytes(d.size)}`, detail];
+      const recorded = d.state === 'error' ? '—' : `${d.files} files, ${formatBytes(d.size)}`;
+      return [d.path, d.state, recorded, detail];
     });
     io.out.write(renderTable(['DATASET', 'STATE', 'RECORDED', 'CHANGES'], rows));
   }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
+import { parseYaml } from '../util/yaml';
 import { z } from 'zod';
 import { LineageError } from '../errors';
 import { HASH_PATTERN } from '../store/hash';
@@ -41,13 +42,7 @@ export function formatPointer(p: Pointer): string {
 }
 
 export function parsePointer(text: string, file: string): Pointer {
-  const doc = parseDocument(text, { prettyErrors: false });
-  const yamlError = doc.errors[0];
-  if (yamlError) {
-    const line = yamlError.linePos?.[0].line;
-    throw new LineageError(`malformed pointer file: invalid YAML${line ? ` at line ${line}` : ''}`, file);
-  }
-  const parsed = pointerSchema.safeParse(doc.toJS());
+  const parsed = pointerSchema.safeParse(parseYaml(text, file, 'malformed pointer file'));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue && issue.path.length > 0 ? `'${issue.path.join('.')}' ` : '';
