@@ -16,8 +16,12 @@ describe('lineage CLI', () => {
     const r = lineage(root, ['init']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Initialized Lineage');
-    expect(readFileSync(path.join(root, 'lineage.yaml'), 'utf8')).toMatch(/^# Lineage configuration[\s\S]*\nschema: 1\n/);
-    expect(readFileSync(path.join(root, '.lineage', '.gitignore'), 'utf8')).toMatch(/\/cache\/[\s\S]*\/runs\//);
+    expect(readFileSync(path.join(root, 'lineage.yaml'), 'utf8')).toMatch(
+      /^# Lineage configuration[\s\S]*\nschema: 1\n/,
+    );
+    expect(readFileSync(path.join(root, '.lineage', '.gitignore'), 'utf8')).toMatch(
+      /\/cache\/[\s\S]*\/runs\//,
+    );
     expect(existsSync(path.join(root, '.lineage', 'cache'))).toBe(true);
     expect(git(root, 'status', '--porcelain', '--untracked-files=all').split('\n').sort()).toEqual([
       '?? .lineage/.gitignore',
@@ -40,9 +44,18 @@ describe('lineage CLI', () => {
     writeFileSync(path.join(root, 'data', 'c.csv'), 'new');
     const json = JSON.parse(lineage(root, ['status', '--json']).stdout);
     expect(json.datasets).toEqual([
-      expect.objectContaining({ path: 'data', pointer: 'data.lineage', state: 'modified', added: 1, removed: 0, modified: 1 }),
+      expect.objectContaining({
+        path: 'data',
+        pointer: 'data.lineage',
+        state: 'modified',
+        added: 1,
+        removed: 0,
+        modified: 1,
+      }),
     ]);
-    expect(lineage(root, ['status']).stdout).toMatch(/data\s+modified\s+2 files, 8 B\s+\+1 added, -0 removed, ~1 modified/);
+    expect(lineage(root, ['status']).stdout).toMatch(
+      /data\s+modified\s+2 files, 8 B\s+\+1 added, -0 removed, ~1 modified/,
+    );
   });
 
   it('run passes the exit status on and records metrics appended to $LINEAGE_METRICS; runs lists them', () => {
@@ -68,12 +81,21 @@ describe('lineage CLI', () => {
       ['python3', 'failed'],
       ['baseline', 'finished'],
     ]);
-    expect(runs[1]).toMatchObject({ command: ['python3', 'train.py'], metrics: { loss: 0.125, acc: 0.75 }, lastStep: 3 });
+    expect(runs[1]).toMatchObject({
+      command: ['python3', 'train.py'],
+      metrics: { loss: 0.125, acc: 0.75 },
+      lastStep: 3,
+    });
     expect(runs[1].commit).toBe(git(root, 'rev-parse', 'HEAD'));
   });
 
   it.each([
-    ['outside a repository', (dir: string) => dir, ['status'], /^lineage: .*: not a Lineage repository .*run `lineage init`\n$/],
+    [
+      'outside a repository',
+      (dir: string) => dir,
+      ['status'],
+      /^lineage: .*: not a Lineage repository .*run `lineage init`\n$/,
+    ],
     ['a missing path', undefined, ['add', 'nope'], /^lineage: .*\/nope: no such file or directory\n$/],
     ['an unknown command', undefined, ['frobnicate'], /^lineage: unknown command 'frobnicate'\n$/],
     ['run without a command', undefined, ['run'], /^lineage: missing required argument 'command'\n$/],
@@ -90,6 +112,8 @@ describe('lineage CLI', () => {
     writeFileSync(path.join(root, 'broken.lineage'), 'schema: 1\npath: [oops\n');
     const r = lineage(root, ['status']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/broken\s+error\s+.*broken\.lineage: malformed pointer file: invalid YAML at line \d+/);
+    expect(r.stdout).toMatch(
+      /broken\s+error\s+.*broken\.lineage: malformed pointer file: invalid YAML at line \d+/,
+    );
   });
 });

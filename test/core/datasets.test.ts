@@ -28,7 +28,13 @@ describe('add', () => {
     const { root, repo, data } = await repoWithData();
     const result = await addPath(repo, data);
     expect(result.pointerFile).toBe('data.lineage');
-    expect(result.pointer).toMatchObject({ schema: 1, path: 'data', type: 'dir', files: 4, size: 21 + 3 + 2 + 10 });
+    expect(result.pointer).toMatchObject({
+      schema: 1,
+      path: 'data',
+      type: 'dir',
+      files: 4,
+      size: 21 + 3 + 2 + 10,
+    });
     expect(await readPointer(path.join(root, 'data.lineage'))).toEqual(result.pointer);
     expect(readFileSync(path.join(root, '.gitignore'), 'utf8')).toBe('/data\n');
     expect(git(root, 'status', '--porcelain')).not.toContain('data/');
@@ -71,7 +77,9 @@ describe('add', () => {
     const { root, repo } = await repoWithData();
     await expect(addPath(repo, path.dirname(root))).rejects.toThrow(/outside the Lineage repository/);
     await expect(addPath(repo, path.join(root, '.lineage', 'cache'))).rejects.toThrow(/inside .lineage/);
-    await expect(addPath(repo, path.join(root, 'nope'))).rejects.toThrow(`${path.join(root, 'nope')}: no such file`);
+    await expect(addPath(repo, path.join(root, 'nope'))).rejects.toThrow(
+      `${path.join(root, 'nope')}: no such file`,
+    );
   });
 });
 
@@ -87,7 +95,12 @@ describe('status', () => {
     mkdirSync(path.join(data, 'extra'));
     writeFileSync(path.join(data, 'extra', 'x'), 'x');
     writeFileSync(path.join(data, 'extra', 'y'), 'y');
-    expect((await datasetStatus(repo)).datasets[0]).toMatchObject({ state: 'modified', added: 3, removed: 1, modified: 1 });
+    expect((await datasetStatus(repo)).datasets[0]).toMatchObject({
+      state: 'modified',
+      added: 3,
+      removed: 1,
+      modified: 1,
+    });
 
     rmSync(data, { recursive: true });
     expect((await datasetStatus(repo)).datasets[0]).toMatchObject({ state: 'missing', removed: 4 });

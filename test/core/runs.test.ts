@@ -23,7 +23,11 @@ async function newRepo() {
 
 describe('metric stream', () => {
   it('summarizes last/min/max per metric, flattening nested objects', () => {
-    const text = ['{"step":0,"loss":1.0,"val":{"acc":0.5}}', '{"step":1,"loss":0.25,"val":{"acc":0.75}}', ''].join('\n');
+    const text = [
+      '{"step":0,"loss":1.0,"val":{"acc":0.5}}',
+      '{"step":1,"loss":0.25,"val":{"acc":0.75}}',
+      '',
+    ].join('\n');
     const s = summarizeMetrics(text, true);
     expect(s.metrics.loss).toEqual({ last: 0.25, min: 0.25, max: 1, step: 1, count: 2 });
     expect(s.metrics['val/acc']).toMatchObject({ last: 0.75, max: 0.75 });
@@ -91,13 +95,22 @@ describe('recordRun', () => {
     const { runs, problems } = await listRuns(repo);
     expect(problems).toEqual([]);
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ id: outcome.id, status: 'finished', metrics: { loss: 1 / 3 }, exitCode: 0 });
+    expect(runs[0]).toMatchObject({
+      id: outcome.id,
+      status: 'finished',
+      metrics: { loss: 1 / 3 },
+      exitCode: 0,
+    });
   });
 
   it('passes on a failing exit status, records a killed run, and a missing command', async () => {
     const repo = await newRepo();
     expect((await recordRun(repo, [process.execPath, '-e', 'process.exit(3)'], quiet())).exitStatus).toBe(3);
-    const killed = await recordRun(repo, [process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")'], quiet());
+    const killed = await recordRun(
+      repo,
+      [process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")'],
+      quiet(),
+    );
     expect(killed.end).toMatchObject({ status: 'killed', signal: 'SIGTERM' });
     expect(killed.exitStatus).toBe(128 + 15);
     const missing = await recordRun(repo, ['no-such-command-xyz'], quiet());
@@ -161,7 +174,10 @@ describe('listRuns', () => {
     expect(runs).toEqual([]);
     expect(problems).toEqual([
       { file: `.lineage/runs/${bad}/run.json`, message: 'malformed run header: not valid JSON' },
-      { file: `.lineage/runs/${good.id}/status.json`, message: expect.stringMatching(/^malformed run status: 'status'/) },
+      {
+        file: `.lineage/runs/${good.id}/status.json`,
+        message: expect.stringMatching(/^malformed run status: 'status'/),
+      },
     ]);
   });
 });

@@ -34,7 +34,9 @@ describe('ObjectStore', () => {
     expect(hash).toBe(sha(readFileSync(src)));
     await store.putFile(src, hash);
     expect((await store.readVerified(hash)).equals(readFileSync(src))).toBe(true);
-    await expect(store.putFile(src, sha('something else'))).rejects.toThrow(/changed while it was being added/);
+    await expect(store.putFile(src, sha('something else'))).rejects.toThrow(
+      /changed while it was being added/,
+    );
     expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
   });
 
@@ -76,7 +78,15 @@ describe('tree objects', () => {
     expect(() => decodeTree(bad([{ ...file, name: '..' }]), 'T')).toThrow(/T: malformed tree object/);
     expect(() => decodeTree(bad([{ ...file, name: 'a/b' }]), 'T')).toThrow(/single path component/);
     expect(() => decodeTree(bad([{ ...file, name: 'a', hash: 'xyz' }]), 'T')).toThrow(/SHA-256/);
-    expect(() => decodeTree(bad([{ ...file, name: 'a' }, { ...file, name: 'a' }]), 'T')).toThrow(/duplicate/);
+    expect(() =>
+      decodeTree(
+        bad([
+          { ...file, name: 'a' },
+          { ...file, name: 'a' },
+        ]),
+        'T',
+      ),
+    ).toThrow(/duplicate/);
     expect(() => decodeTree(Buffer.from('{not json'), 'T')).toThrow(/not valid UTF-8 JSON/);
     expect(() => decodeTree(Buffer.from([0xff, 0xfe]), 'T')).toThrow(/not valid UTF-8 JSON/);
   });
