@@ -32,7 +32,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     const metrics = Object.entries(run.metrics)
       .slice(0, 3)
       .map(([k, v]) => `${k}=${formatMetric(v)}`);
-    item.description = [shortRunId(run.id), run.status, ...metrics].join(' · ');
+    item.description = [...metrics, shortRunId(run.id)].join(' · ');
+    item.accessibilityInformation = { label: `${run.name}, ${run.status}, ${item.description}` };
     item.iconPath = STATUS_ICONS[run.status];
     item.contextValue = `run.${run.status}`;
     const md = new vscode.MarkdownString(undefined, true);

@@ -38,13 +38,14 @@ export function renderTable(
     tr.dataset.runId = run.id;
     for (const column of columns) {
       const td = tr.insertCell();
-      td.textContent = column.text(run);
+      if (column.id === 'status') {
+        td.dataset.status = run.status;
+        const badge = Object.assign(document.createElement('span'), { className: `badge ${run.status}` });
+        td.append(badge, column.text(run));
+      } else td.textContent = column.text(run);
       if (column.numeric) td.classList.add('num');
       const title = column.title?.(run);
       if (title) td.title = title;
-      if (column.id === 'status')
-        td.append(Object.assign(document.createElement('span'), { className: `badge ${run.status}` }));
-      if (column.id === 'status') td.dataset.status = run.status;
     }
   }
   return table;

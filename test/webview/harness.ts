@@ -1,0 +1,365 @@
+// Hosts the real built Runs Table bundle (dist/webview/runsTable.{js,css}) in Chromium the way VS Code
+// hosts a webview: the extension's HTML shell with its strict Content-Security-Policy, the theme's
+// --vscode-* variables as a style attribute on <html>, VS Code's default webview styles, and an
+// `acquireVsCodeApi` stub. Like VS Code's own injected script and style (webview/browser/pre/index.html,
+// toContentHtml), the stub comes first in <head>, before the CSP meta, so the policy governs exactly
+// what it governs in VS Code: the extension's own markup, stylesheet and bundle.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+export const WEBVIEW_DIST = path.resolve(__dirname, '../../dist/webview');
+const BUNDLE = 'runsTable';
+const TITLE = 'Lineage Runs';
+
+export type ThemeName = 'dark' | 'light';
+
+export interface Theme {
+  /** The class VS Code puts on <body>, also in data-vscode-theme-kind. */
+  kind: 'vscode-dark' | 'vscode-light';
+  id: string;
+  label: string;
+  /** Variable name (without the leading `--vscode-`) to value, as VS Code sends them. */
+  colors: Record<string, string>;
+}
+
+/** VS Code's editor font settings on Linux (the defaults of workbench and editor font settings). */
+const fonts: Record<string, string> = {
+  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
+  'font-weight': 'normal',
+  'font-size': '13px',
+  'editor-font-family': "'Droid Sans Mono', 'monospace', monospace",
+  'editor-font-weight': 'normal',
+  'editor-font-size': '14px',
+};
+
+/**
+ * A realistic subset of what VS Code sends for its default themes: Dark Modern and Light Modern
+ * (extensions/theme-defaults/themes/*_modern.json), with the color registry's defaults for the keys
+ * those themes leave out (list.hoverBackground, testing.*, charts.blue, editorWarning.*, ...).
+ */
+export const THEMES: Record<ThemeName, Theme> = {
+  dark: {
+    kind: 'vscode-dark',
+    id: 'Default Dark Modern',
+    label: 'Dark Modern',
+    colors: {
+      ...fonts,
+      foreground: '#cccccc',
+      descriptionForeground: '#9d9d9d',
+      errorForeground: '#f85149',
+      focusBorder: '#0078d4',
+      'widget-shadow': 'rgba(0, 0, 0, 0.36)',
+      'editor-background': '#1f1f1f',
+      'editor-foreground': '#cccccc',
+      'editorGroup-border': 'rgba(255, 255, 255, 0.09)',
+      'editorWarning-foreground': '#cca700',
+      'editorError-foreground': '#f14c4c',
+      'badge-background': '#616161',
+      'badge-foreground': '#f8f8f8',
+      'button-background': '#0078d4',
+      'button-foreground': '#ffffff',
+      'button-hoverBackground': '#026ec1',
+      'button-border': 'rgba(255, 255, 255, 0.07)',
+      'button-secondaryBackground': '#313131',
+      'button-secondaryForeground': '#cccccc',
+      'button-secondaryHoverBackground': '#3c3c3c',
+      'input-background': '#313131',
+      'input-foreground': '#cccccc',
+      'input-border': '#3c3c3c',
+      'input-placeholderForeground': '#9d9d9d',
+      'inputValidation-warningBackground': '#352a05',
+      'inputValidation-warningBorder': '#b89500',
+      'list-hoverBackground': '#2a2d2e',
+      'list-activeSelectionBackground': '#04395e',
+      'scrollbarSlider-background': 'rgba(121, 121, 121, 0.4)',
+      'scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
+      'scrollbarSlider-activeBackground': 'rgba(191, 191, 191, 0.4)',
+      'symbolIcon-variableForeground': '#75beff',
+      'testing-iconPassed': '#73c991',
+      'testing-iconFailed': '#f14c4c',
+      'testing-iconSkipped': '#848484',
+      'charts-blue': '#3794ff',
+      'textLink-foreground': '#4daafc',
+      'textLink-activeForeground': '#4daafc',
+      'textCodeBlock-background': '#2b2b2b',
+      'textPreformat-foreground': '#d7ba7d',
+      'textPreformat-background': 'rgba(255, 255, 255, 0.1)',
+    },
+  },
+  light: {
+    kind: 'vscode-light',
+    id: 'Default Light Modern',
+    label: 'Light Modern',
+    colors: {
+      ...fonts,
+      foreground: '#3b3b3b',
+      descriptionForeground: '#3b3b3b',
+      errorForeground: '#f85149',
+      focusBorder: '#005fb8',
+      'widget-shadow': 'rgba(0, 0, 0, 0.16)',
+      'editor-background': '#ffffff',
+      'editor-foreground': '#3b3b3b',
+      'editorGroup-border': '#e5e5e5',
+      'editorWarning-foreground': '#bf8803',
+      'editorError-foreground': '#e51400',
+      'badge-background': '#cccccc',
+      'badge-foreground': '#3b3b3b',
+      'button-background': '#005fb8',
+      'button-foreground': '#ffffff',
+      'button-hoverBackground': '#0258a8',
+      'button-border': 'rgba(0, 0, 0, 0.1)',
+      'button-secondaryBackground': '#e5e5e5',
+      'button-secondaryForeground': '#3b3b3b',
+      'button-secondaryHoverBackground': '#cccccc',
+      'input-background': '#ffffff',
+      'input-foreground': '#3b3b3b',
+      'input-border': '#cecece',
+      'input-placeholderForeground': '#767676',
+      'inputValidation-warningBackground': '#f6f5d2',
+      'inputValidation-warningBorder': '#b89500',
+      'list-hoverBackground': '#f2f2f2',
+      'list-activeSelectionBackground': '#e8e8e8',
+      'scrollbarSlider-background': 'rgba(100, 100, 100, 0.4)',
+      'scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
+      'scrollbarSlider-activeBackground': 'rgba(0, 0, 0, 0.6)',
+      'symbolIcon-variableForeground': '#007acc',
+      'testing-iconPassed': '#73c991',
+      'testing-iconFailed': '#f14c4c',
+      'testing-iconSkipped': '#848484',
+      'charts-blue': '#1a85ff',
+      'textLink-foreground': '#005fb8',
+      'textLink-activeForeground': '#005fb8',
+      'textCodeBlock-background': '#f8f8f8',
+      'textPreformat-foreground': '#3b3b3b',
+      'textPreformat-background': 'rgba(0, 0, 0, 0.12)',
+    },
+  },
+};
+
+/** The part of VS Code's `_defaultStyles` that can matter to a table panel. */
+const DEFAULT_STYLES = `@layer vscode-default {
+  html { scrollbar-color: var(--vscode-scrollbarSlider-background) var(--vscode-editor-background); }
+  body {
+    overscroll-behavior-x: none;
+    background-color: transparent;
+    color: var(--vscode-editor-foreground);
+    font-family: var(--vscode-font-family);
+    font-weight: var(--vscode-font-weight);
+    font-size: var(--vscode-font-size);
+    margin: 0;
+    padding: 0 20px;
+  }
+  a, a code { color: var(--vscode-textLink-foreground); }
+  a:focus, input:focus, select:focus, textarea:focus { outline: 1px solid -webkit-focus-ring-color; outline-offset: -1px; }
+  code {
+    font-family: var(--monaco-monospace-font);
+    color: var(--vscode-textPreformat-foreground);
+    background-color: var(--vscode-textPreformat-background);
+    padding: 1px 3px;
+    border-radius: 4px;
+  }
+  ::-webkit-scrollbar { width: 10px; height: 10px; }
+  ::-webkit-scrollbar-corner { background-color: var(--vscode-editor-background); }
+  ::-webkit-scrollbar-thumb { background-color: var(--vscode-scrollbarSlider-background); }
+}`;
+
+/** What the injected stub keeps on `window.__harness`. */
+interface HarnessGlobals {
+  posted: unknown[];
+  /** The last state passed to setState, serialized as VS Code's host stores it. */
+  savedState: string | undefined;
+  cspViolations: string[];
+}
+
+/**
+ * Mirrors VS Code's getVsCodeApiScript(): one acquisition per page, state seeded from the host,
+ * postMessage payloads structured-cloned (non-cloneable messages throw, as in VS Code), and
+ * setState serialized with JSON.stringify (so non-JSON state would be lost, as in VS Code).
+ */
+function apiScript(state: unknown): string {
+  const seeded =
+    state === undefined
+      ? 'undefined'
+      : `JSON.parse(decodeURIComponent("${encodeURIComponent(JSON.stringify(state))}"))`;
+  return `
+const harness = (window.__harness = { posted: [], savedState: undefined, cspViolations: [] });
+document.addEventListener('securitypolicyviolation', (e) => {
+  harness.cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
+});
+globalThis.acquireVsCodeApi = (function () {
+  let acquired = false;
+  let state = ${seeded};
+  return () => {
+    if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+    acquired = true;
+    return Object.freeze({
+      postMessage(message) { harness.posted.push(structuredClone(message)); },
+      setState(newState) { state = newState; harness.savedState = JSON.stringify(newState); return newState; },
+      getState() { return state; },
+    });
+  };
+})();`;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** extension/webviewHtml.ts's shell after VS Code's toContentHtml() has injected its parts. */
+function pageHtml(origin: string, theme: Theme, state: unknown): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [
+    "default-src 'none'",
+    `img-src ${origin} data:`,
+    `font-src ${origin}`,
+    `style-src ${origin} 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  const variables = Object.entries(theme.colors)
+    .map(([name, value]) => `--vscode-${name}: ${value};`)
+    .join(' ');
+  const asset = (file: string): string => `${origin}/dist/webview/${file}`;
+  return `<!DOCTYPE html>
+<html lang="en" style="${escapeAttribute(variables)}">
+<head>
+<style id="_defaultStyles">${DEFAULT_STYLES}</style>
+<script id="_vscodeApiScript">${apiScript(state)}</script>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${TITLE}</title>
+<link rel="stylesheet" nonce="${nonce}" href="${asset(`${BUNDLE}.css`)}">
+</head>
+<body class="${theme.kind}" data-vscode-theme-kind="${theme.kind}" data-vscode-theme-name="${theme.label}" data-vscode-theme-id="${theme.id}" role="document">
+<div id="root" role="main" aria-label="${TITLE}"></div>
+<script nonce="${nonce}" src="${asset(`${BUNDLE}.js`)}"></script>
+</body>
+</html>`;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/** A server on 127.0.0.1 (random port) for the page and the bundle's files, nothing else. */
+async function serve(html: (origin: string) => string): Promise<{ server: Server; origin: string }> {
+  let origin = '';
+  const assets = new Set([`${BUNDLE}.js`, `${BUNDLE}.css`, `${BUNDLE}.js.map`, `${BUNDLE}.css.map`]);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    const send = (status: number, type: string, body: string | Buffer): void => {
+      res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      res.end(body);
+    };
+    if (req.method !== 'GET') return send(405, 'text/plain', 'method not allowed');
+    if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', html(origin));
+    const file = url.pathname.replace(/^\/dist\/webview\//, '');
+    if (!url.pathname.startsWith('/dist/webview/') || !assets.has(file)) {
+      return send(404, 'text/plain', 'not found');
+    }
+    readFile(path.join(WEBVIEW_DIST, file)).then(
+      (body) => send(200, CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', body),
+      () => send(404, 'text/plain', `${file} is not built; run npm run build`),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { server, origin };
+}
+
+export interface OpenOptions {
+  theme: ThemeName;
+  /** State the host restores into the webview (what an earlier page passed to setState). */
+  state?: unknown;
+  /** The OS colour scheme Chromium reports (prefers-color-scheme); by default the theme's. */
+  osColorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+}
+
+export interface RunsTablePage {
+  readonly page: Page;
+  readonly origin: string;
+  /** Deliver a message from the extension host: a `message` event on the webview's window. */
+  send(message: unknown): Promise<void>;
+  /** Every message the webview posted to the host so far, in order. */
+  posted(): Promise<unknown[]>;
+  /** The state the webview last saved with setState (parsed), or undefined if it never did. */
+  savedState(): Promise<unknown>;
+  /** Uncaught exceptions, console errors, CSP violations, failed or blocked requests so far. */
+  errors(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Open the Runs Table panel in a fresh browser context (its own server, storage and state). */
+export async function openRunsTable(browser: Browser, options: OpenOptions): Promise<RunsTablePage> {
+  const theme = THEMES[options.theme];
+  const { server, origin } = await serve((o) => pageHtml(o, theme, options.state));
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1180, height: 640 },
+    deviceScaleFactor: 1,
+    colorScheme: options.osColorScheme ?? options.theme,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    serviceWorkers: 'block',
+  });
+  const problems: string[] = [];
+  // Nothing may leave 127.0.0.1: anything else the page asks for is refused and reported.
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    problems.push(`blocked request to ${url}`);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.stack ?? error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console.error: ${message.text()}`);
+  });
+  page.on('requestfailed', (request) => {
+    const failure = request.failure()?.errorText ?? 'failed';
+    if (failure !== 'net::ERR_BLOCKED_BY_CLIENT') problems.push(`request ${request.url()}: ${failure}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+  });
+  const closeAll = async (): Promise<void> => {
+    await context.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  try {
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+
+  const harness = (): Promise<HarnessGlobals> =>
+    page.evaluate(() => (window as unknown as { __harness: HarnessGlobals }).__harness);
+  return {
+    page,
+    origin,
+    send: (message) =>
+      page.evaluate((data) => {
+        window.dispatchEvent(new MessageEvent('message', { data, origin: window.origin }));
+      }, message),
+    posted: async () => (await harness()).posted,
+    savedState: async () => {
+      const saved = (await harness()).savedState;
+      return saved === undefined ? undefined : (JSON.parse(saved) as unknown);
+    },
+    errors: async () => {
+      const violations = page.isClosed() ? [] : (await harness()).cspViolations;
+      return [...problems, ...violations.map((v) => `CSP violation: ${v}`)];
+    },
+    close: closeAll,
+  };
+}
