@@ -13,7 +13,9 @@ export const CODE_SERVER_DIR =
 export function codeServerEntry() {
   const marker = path.join(CODE_SERVER_DIR, 'ENTRY');
   if (!existsSync(marker)) {
-    throw new Error(`code-server is not installed in ${CODE_SERVER_DIR}: run \`bash scripts/install-code-server.sh\``);
+    throw new Error(
+      `code-server is not installed in ${CODE_SERVER_DIR}: run \`bash scripts/install-code-server.sh\``,
+    );
   }
   return readFileSync(marker, 'utf8').trim();
 }
@@ -54,24 +56,49 @@ export async function startCodeServer({ folder, vsix, scratch, port, settings = 
   const entry = codeServerEntry();
   const userData = path.join(scratch, 'user-data');
   mkdirSync(path.join(userData, 'User'), { recursive: true });
-  writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
-  const profile = ['--user-data-dir', userData, '--extensions-dir', path.join(scratch, 'extensions'), '--config', path.join(scratch, 'config.yaml')];
-  execFileSync(process.execPath, [entry, ...profile, '--install-extension', vsix, '--force'], { stdio: 'pipe' });
+  writeFileSync(
+    path.join(userData, 'User', 'settings.json'),
+    JSON.stringify({ ...SETTINGS, ...settings }, null, 2),
+  );
+  const profile = [
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    path.join(scratch, 'extensions'),
+    '--config',
+    path.join(scratch, 'config.yaml'),
+  ];
+  execFileSync(process.execPath, [entry, ...profile, '--install-extension', vsix, '--force'], {
+    stdio: 'pipe',
+  });
   const bindPort = port ?? (await freePort());
   const logFile = path.join(scratch, 'code-server.log');
   const out = stdio === 'inherit' ? 'inherit' : openSync(logFile, 'w');
-  const args = [entry, ...profile, '--auth', 'none', '--bind-addr', `127.0.0.1:${bindPort}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', folder];
+  const args = [
+    entry,
+    ...profile,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${bindPort}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    folder,
+  ];
   const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out] });
   const base = `http://127.0.0.1:${bindPort}`;
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`code-server exited with status ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`code-server exited with status ${child.exitCode}; see ${logFile}`);
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() - started > 30_000) throw new Error(`code-server did not start within 30 s; see ${logFile}`);
+    if (Date.now() - started > 30_000)
+      throw new Error(`code-server did not start within 30 s; see ${logFile}`);
     await new Promise((r) => setTimeout(r, 200));
   }
   return {

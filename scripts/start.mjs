@@ -11,7 +11,10 @@ import { createDemoWorkspace } from './demo/workspace.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values } = parseArgs({
-  options: { fresh: { type: 'boolean', default: false }, port: { type: 'string', default: process.env.LINEAGE_PORT ?? '8080' } },
+  options: {
+    fresh: { type: 'boolean', default: false },
+    port: { type: 'string', default: process.env.LINEAGE_PORT ?? '8080' },
+  },
 });
 
 const step = (message) => console.log(`\n▸ ${message}`);
@@ -42,7 +45,9 @@ if (process.env.LINEAGE_DESKTOP === '1' && spawnSync('code', ['--version']).stat
 
 if (!existsSync(path.join(CODE_SERVER_DIR, 'ENTRY'))) {
   step('Installing code-server 4.96.4 (VS Code 1.96) — first run only');
-  execFileSync('bash', [path.join(repo, 'scripts/install-code-server.sh')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', [path.join(repo, 'scripts/install-code-server.sh')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 step('Starting VS Code (code-server) with Lineage installed');

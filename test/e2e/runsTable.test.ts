@@ -25,7 +25,11 @@ describe('Lineage in a real VS Code (code-server 4.96)', () => {
       { name: 'baseline', lr: 0.05, epochs: 30 },
       { name: 'high-lr', lr: 0.5, epochs: 30 },
     ]);
-    server = await startCodeServer({ folder: workspace, vsix: VSIX, scratch: path.join(scratch, 'code-server') });
+    server = await startCodeServer({
+      folder: workspace,
+      vsix: VSIX,
+      scratch: path.join(scratch, 'code-server'),
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     await page.goto(server.url);

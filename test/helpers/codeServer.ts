@@ -5,7 +5,10 @@ export { startCodeServer, type CodeServer } from '../../scripts/codeServer.mjs';
 /** Wait until the workbench has loaded the user settings (dark theme) and the explorer shows `file`. */
 export async function waitForWorkbench(page: Page, file: string): Promise<void> {
   await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 60_000 });
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: file }).first().waitFor({ timeout: 60_000 });
+  await page
+    .locator('.explorer-folders-view .monaco-list-row', { hasText: file })
+    .first()
+    .waitFor({ timeout: 60_000 });
 }
 
 /** Run a command from the palette by its full title, e.g. "Lineage: Open Runs Table". */
