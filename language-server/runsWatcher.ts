@@ -19,7 +19,8 @@ export class RunsWatcher {
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private rescan: NodeJS.Timeout | null = null;
-  private known = new Set<string>();
+  /** Runs already looked at; each is checked for a final status once, not on every rescan. */
+  private readonly known = new Set<string>();
 
   constructor(
     private readonly repo: Repo,
@@ -39,7 +40,7 @@ export class RunsWatcher {
     this.runWatches.clear();
   }
 
-  /** Attach watches to the runs folder and to unfinished runs; report runs not seen before. */
+  /** Attach a watch to the runs folder; look at runs not seen before and watch the unfinished ones. */
   private async sync(reportNew: boolean): Promise<void> {
     let ids: string[];
     try {
@@ -47,27 +48,26 @@ export class RunsWatcher {
     } catch {
       return;
     }
-    if (!this.rootWatch) {
-      this.rootWatch = this.tryWatch(this.repo.runs, (name) => {
-        if (name && RUN_ID_PATTERN.test(name)) this.changed(name);
-      });
-    }
+    this.rootWatch ??= this.tryWatch(this.repo.runs, (name) => {
+      if (!name || !RUN_ID_PATTERN.test(name)) return;
+      if (!this.known.has(name)) void this.sync(false);
+      this.changed(name);
+    });
     for (const id of ids) {
-      if (!this.known.has(id)) {
-        this.known.add(id);
-        if (reportNew) this.changed(id);
-      }
-      if (!this.runWatches.has(id) && !(await exists(path.join(this.repo.runs, id, RUN_FILES.status)))) {
+      if (this.known.has(id)) continue;
+      this.known.add(id);
+      if (reportNew) this.changed(id);
+      if (!(await exists(path.join(this.repo.runs, id, RUN_FILES.status)))) {
         const w = this.tryWatch(path.join(this.repo.runs, id), () => this.changed(id));
         if (w) this.runWatches.set(id, w);
+        // It may have finished between the check and the watch: report it, which closes the watch.
+        if (await exists(path.join(this.repo.runs, id, RUN_FILES.status))) this.changed(id);
       }
     }
   }
 
   private changed(id: string): void {
-    this.known.add(id);
     this.pending.add(id);
-    if (!this.runWatches.has(id)) void this.sync(false);
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;

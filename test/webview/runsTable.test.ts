@@ -179,7 +179,15 @@ function sampleRuns(): RunSummary[] {
 /** `count` runs of a long sweep, every status, metrics sometimes missing. */
 function manyRuns(count: number): RunSummary[] {
   const random = prng(2000);
-  const statuses: RunStatus[] = ['finished', 'finished', 'finished', 'failed', 'killed', 'crashed', 'running'];
+  const statuses: RunStatus[] = [
+    'finished',
+    'finished',
+    'finished',
+    'failed',
+    'killed',
+    'crashed',
+    'running',
+  ];
   const start = Date.parse('2026-10-01T00:00:00.000Z');
   const runs: RunSummary[] = [];
   for (let i = 0; i < count; i += 1) {
@@ -372,7 +380,20 @@ describe('Runs Table webview', () => {
     });
     expect(details.map((d) => d.badge)).toEqual(runs.map((r) => `badge ${r.status}`));
     expect(details.map((d) => d.status)).toEqual(runs.map((r) => r.status));
-    expect(details[0]?.numeric).toEqual([false, false, false, false, false, true, true, true, true, true, true, true]);
+    expect(details[0]?.numeric).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     const wider = details[names(view).indexOf('wider-net')]?.titles ?? [];
     expect(wider[0]).toBe('python train.py --run-name wider-net');
     expect(wider[1]).toBe(byName(runs, 'wider-net').id);
@@ -422,7 +443,15 @@ describe('Runs Table webview', () => {
     // Durations sort by milliseconds, not by their text ("950ms" > "2h 03m" as strings).
     await clickHeader(p, 'duration');
     view = await readTable(p);
-    expect(column(view, 'Duration')).toEqual(['0ms', '950ms', '12.3s', '1m 35s', '4m 05s', '12m 30s', '2h 03m']);
+    expect(column(view, 'Duration')).toEqual([
+      '0ms',
+      '950ms',
+      '12.3s',
+      '1m 35s',
+      '4m 05s',
+      '12m 30s',
+      '2h 03m',
+    ]);
     expect(view.ariaSort).toMatchObject({ duration: 'ascending', name: 'none' });
 
     // Switching to another column starts ascending again.
@@ -497,7 +526,10 @@ describe('Runs Table webview', () => {
     const first = await panel({ theme: 'dark' });
     await first.send(runsMessage(runs));
     await clickHeader(first, 'metric:loss');
-    expect(await first.savedState()).toEqual({ sort: { column: 'metric:loss', descending: false }, filter: '' });
+    expect(await first.savedState()).toEqual({
+      sort: { column: 'metric:loss', descending: false },
+      filter: '',
+    });
     await filterBox(first).fill('sweep');
     const saved = await first.savedState();
     expect(saved).toEqual({ sort: { column: 'metric:loss', descending: false }, filter: 'sweep' });
@@ -583,17 +615,23 @@ describe('Runs Table webview', () => {
     expect(await p.page.locator(`tr[data-run-id="${running.id}"] .badge`).getAttribute('class')).toBe(
       'badge finished',
     );
-    expect(
-      await p.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
-    ).toBe(true);
+    expect(await p.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
     expect(await p.posted()).toEqual([{ type: 'ready' }]);
   });
 
   it('shows problems in the alert box, and hides it when they are gone', async () => {
     const runs = sampleRuns();
     const problems: Problem[] = [
-      { file: '.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n0pd/run.json', message: "malformed run header: 'pid' Required" },
-      { file: '.lineage/runs/01kbx9a7r2e5g8j1m4p6s9u2wx/status.json', message: 'malformed run status: not valid JSON' },
+      {
+        file: '.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n0pd/run.json',
+        message: "malformed run header: 'pid' Required",
+      },
+      {
+        file: '.lineage/runs/01kbx9a7r2e5g8j1m4p6s9u2wx/status.json',
+        message: 'malformed run status: not valid JSON',
+      },
     ];
     const p = await panel({ theme: 'dark' });
     await p.send(runsMessage(runs, problems));
@@ -616,7 +654,10 @@ describe('Runs Table webview', () => {
   it('shows problems even when no run could be read, next to the empty-state hint', async () => {
     const p = await panel({ theme: 'light' });
     await p.send(
-      runsMessage([], [{ file: '.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n0pd/run.json', message: 'run header is missing' }]),
+      runsMessage(
+        [],
+        [{ file: '.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n0pd/run.json', message: 'run header is missing' }],
+      ),
     );
     expect(await p.page.getByRole('alert').textContent()).toBe(
       '.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n0pd/run.json: run header is missing',
@@ -628,7 +669,9 @@ describe('Runs Table webview', () => {
     const p = await panel({ theme: 'dark' });
     await p.send(runsMessage([]));
     expect(await p.page.locator('table').count()).toBe(0);
-    expect(await text(p, '.empty')).toBe('No runs yet. Record one in a terminal: lineage run -- python train.py');
+    expect(await text(p, '.empty')).toBe(
+      'No runs yet. Record one in a terminal: lineage run -- python train.py',
+    );
     expect(await text(p, '.empty code')).toBe('lineage run -- python train.py');
     expect(await text(p, '.count')).toBe('0');
     expect(await p.page.locator('.problems').isHidden()).toBe(true);
@@ -641,7 +684,10 @@ describe('Runs Table webview', () => {
 
   it('shows an error message from the host in place of the table', async () => {
     const p = await panel({ theme: 'dark' });
-    await p.send({ type: 'error', message: "Could not read runs: EACCES: permission denied, scandir '.lineage/runs'" });
+    await p.send({
+      type: 'error',
+      message: "Could not read runs: EACCES: permission denied, scandir '.lineage/runs'",
+    });
     expect(await text(p, '.empty.error')).toBe(
       "Could not read runs: EACCES: permission denied, scandir '.lineage/runs'",
     );
@@ -721,9 +767,13 @@ describe('Runs Table webview', () => {
 
   it('renders 2,000 runs, and sorts and filters them correctly', async () => {
     const runs = manyRuns(2000);
+    console.log('T', Date.now() % 100000, "const runs = manyRuns(2000);");
     const p = await panel({ theme: 'dark' });
+    console.log('T', Date.now() % 100000, "const p = await panel({ theme: dark })");
     await p.send(runsMessage(runs));
+    console.log('T', Date.now() % 100000, "await p.send(runsMessage(runs));");
     let view = await readTable(p);
+    console.log('T', Date.now() % 100000, "let view = await readTable(p);");
     expect(view.rows).toHaveLength(2000);
     expect(view.ids).toEqual(runs.map((r) => r.id));
     expect(await text(p, '.count')).toBe('2000');
@@ -732,21 +782,86 @@ describe('Runs Table webview', () => {
 
     // val/acc descending: same order as sorting the data here (stable), runs without it last.
     await clickHeader(p, 'metric:val/acc');
+    console.log('T', Date.now() % 100000, "await clickHeader(p, metric:val/acc);");
     await clickHeader(p, 'metric:val/acc');
-    view = await readTable(p);
+    console.log('T', Date.now() % 100000, "await clickHeader(p, metric:val/acc);");
+    const ids = await p.page.$$eval('table.runs tbody tr', (trs) =>
+      trs.map((tr) => (tr as HTMLTableRowElement).dataset.runId ?? ''),
+    );
+    console.log('T', Date.now() % 100000, ");");
     const withMetric = runs.filter((r) => r.metrics['val/acc'] !== undefined);
     const expected = [
       ...[...withMetric].sort((a, b) => (b.metrics['val/acc'] ?? 0) - (a.metrics['val/acc'] ?? 0)),
       ...runs.filter((r) => r.metrics['val/acc'] === undefined),
     ];
-    expect(view.ids).toEqual(expected.map((r) => r.id));
+    expect(ids).toEqual(expected.map((r) => r.id));
 
     const crashed = runs.filter((r) => r.status === 'crashed');
     await filterBox(p).fill('crashed');
+    console.log('T', Date.now() % 100000, "await filterBox(p).fill(crashed);");
     view = await readTable(p);
+    console.log('T', Date.now() % 100000, "view = await readTable(p);");
     expect(view.rows).toHaveLength(crashed.length);
     expect(new Set(column(view, 'Status'))).toEqual(new Set(['crashed']));
     expect(await text(p, '.count')).toBe(`${crashed.length} of 2000`);
+  });
+
+  it('keeps the toolbar and the column headers in view while the rows scroll', async () => {
+    const p = await panel({ theme: 'dark', viewport: { width: 1180, height: 420 } });
+    await p.send(runsMessage(manyRuns(200)));
+    await p.page.mouse.move(500, 300);
+    await p.page.mouse.wheel(0, 2000);
+    await p.page.waitForFunction(() => (document.querySelector('.table-wrap')?.scrollTop ?? 0) > 1000);
+    const layout = await p.page.evaluate(() => {
+      const top = (selector: string): number | undefined =>
+        document.querySelector(selector)?.getBoundingClientRect().top;
+      return {
+        toolbar: top('.toolbar'),
+        wrap: top('.table-wrap'),
+        header: top('thead th'),
+        firstRow: top('tbody tr'),
+        refreshAtTop: document.elementFromPoint(1120, 21)?.closest('button')?.textContent,
+      };
+    });
+    expect(layout.toolbar).toBe(0);
+    expect(layout.refreshAtTop).toBe('Refresh');
+    expect(layout.header).toBe(layout.wrap); // stuck to the top of the scrolling area
+    expect(layout.firstRow).toBeLessThan(-1000); // ...while the rows went under it
+  });
+
+  it('sorts from the keyboard', async () => {
+    const p = await panel({ theme: 'dark' });
+    await p.send(runsMessage(sampleRuns()));
+    await p.page.locator('th[data-column="metric:loss"] button').focus();
+    await p.page.keyboard.press('Enter');
+    expect((await readTable(p)).ariaSort['metric:loss']).toBe('ascending');
+    expect(column(await readTable(p), 'loss')[0]).toBe('0.2871');
+  });
+
+  // Known bug (webview-ui/runs-table/main.ts render() replaces the whole table, header buttons
+  // included, so the focused button is destroyed and focus falls back to <body>). A keyboard user
+  // cannot press Enter twice to sort descending. Once fixed, this fails: change `it.fails` to `it`.
+  it.fails('keeps keyboard focus on the header button after sorting (known bug)', async () => {
+    const p = await panel({ theme: 'dark' });
+    await p.send(runsMessage(sampleRuns()));
+    await p.page.locator('th[data-column="metric:loss"] button').focus();
+    await p.page.keyboard.press('Enter');
+    await p.page.keyboard.press('Enter');
+    expect((await readTable(p)).ariaSort['metric:loss']).toBe('descending');
+  });
+
+  // Known bug (webview-ui/runs-table/styles.css): the page no longer scrolls (body overflow hidden)
+  // and .problems can't shrink, so many problems push the table out of a short panel and neither
+  // the table nor the rest of the problems can be reached. Once fixed, change `it.fails` to `it`.
+  it.fails('keeps the table visible when there are many problems (known bug)', async () => {
+    const problems = Array.from({ length: 40 }, (_, i) => ({
+      file: `.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n${String(i).padStart(3, '0')}/run.json`,
+      message: 'run header is missing',
+    }));
+    const p = await panel({ theme: 'dark', viewport: { width: 1180, height: 420 } });
+    await p.send(runsMessage(sampleRuns(), problems));
+    const height = await p.page.locator('.table-wrap').evaluate((el) => el.getBoundingClientRect().height);
+    expect(height).toBeGreaterThan(150);
   });
 
   for (const theme of ['dark', 'light'] as const) {
@@ -774,6 +889,7 @@ describe('Runs Table webview', () => {
           input: [get('.filter', 'background-color'), get('.filter', 'color')],
           button: [get('.refresh', 'background-color'), get('.refresh', 'color')],
           th: get('th[data-column="name"]', 'background-color'),
+          metricHeader: get('th.metric', 'color'),
           status: {
             finished: get('.badge.finished', 'background-color'),
             failed: get('.badge.failed', 'background-color'),
@@ -795,6 +911,7 @@ describe('Runs Table webview', () => {
         rgb(colors['button-secondaryForeground']),
       ]);
       expect(style.th).toBe(rgb(colors['editor-background']));
+      expect(style.metricHeader).toBe(rgb(colors['symbolIcon-variableForeground']));
       expect(style.status).toEqual({
         finished: rgb(colors['testing-iconPassed']),
         failed: rgb(colors['testing-iconFailed']),
@@ -810,27 +927,4 @@ describe('Runs Table webview', () => {
       });
     });
   }
-});
-
-describe('explore', () => {
-  it('measures', async () => {
-    const dir = outputDir('webview', 'explore');
-    const p = await panel({ theme: 'dark', viewport: { width: 1180, height: 420 } });
-    await p.send(runsMessage(manyRuns(200)));
-    await p.page.mouse.move(400, 300);
-    await p.page.mouse.wheel(0, 1500);
-    await p.page.waitForTimeout(300);
-    await p.page.screenshot({ path: path.join(dir, 'scrolled-zoom.png'), clip: { x: 0, y: 30, width: 400, height: 80 }, scale: 'device' });
-    await p.page.locator('th[data-column="metric:loss"] button').focus();
-    await p.page.keyboard.press('Enter');
-    console.log('after enter', await p.page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.textContent, document.querySelector('th[data-column="metric:loss"]')?.getAttribute('aria-sort')]));
-    await p.page.keyboard.press('Tab');
-    console.log('after tab', await p.page.evaluate(() => [document.activeElement?.tagName, document.activeElement?.textContent]));
-    const s = await panel({ theme: 'dark', state: { sort: null } });
-    console.log(await filterBox(s).inputValue());
-    await s.send(runsMessage(sampleRuns()));
-    console.log(await s.errors());
-    opened.pop();
-    await s.close();
-  });
 });
