@@ -43,7 +43,9 @@ export async function readRun(
     const live = summarizeMetrics(await readText(runFile(repo, id, 'metrics')), false);
     const status: RunStatus = isAlive(header) ? 'running' : 'crashed';
     const metrics = { metrics: live.metrics, lastStep: live.lastStep };
-    return { run: summaryOf(header, metrics, status, status === 'running' ? now : null) };
+    // A crashed run ended, at the latest, when it last wrote output or metrics.
+    const endMs = status === 'running' ? now : await lastWrite(repo, id);
+    return { run: summaryOf(header, metrics, status, endMs) };
   } catch (err) {
     if (isErrnoCode(err, 'ENOENT')) {
       return { problem: { file: path.relative(repo.root, headerFile), message: 'run header is missing' } };
@@ -85,6 +87,19 @@ async function readEnd(file: string): Promise<RunEnd | null> {
     if (isErrnoCode(err, 'ENOENT')) return null;
     throw err;
   }
+}
+
+async function lastWrite(repo: Repo, id: string): Promise<number | null> {
+  const times = await Promise.all(
+    (['log', 'metrics'] as const).map((f) =>
+      fs.stat(runFile(repo, id, f)).then(
+        (st) => st.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
+  const latest = Math.max(...times);
+  return latest > 0 ? latest : null;
 }
 
 async function readText(file: string): Promise<string> {

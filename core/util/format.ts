@@ -14,7 +14,7 @@ export function formatDuration(ms: number): string {
 export function formatMetric(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e9) return String(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return Number(value.toPrecision(4)).toExponential();
   return String(Number(value.toPrecision(4)));
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -154,6 +154,9 @@ describe('listRuns', () => {
       writeFileSync(runFile(repo, id, 'header'), JSON.stringify(header(id, pid)));
     }
     writeFileSync(runFile(repo, alive, 'metrics'), '{"step":7,"acc":0.9}\n{"step":8,"ac');
+    const lastWrite = new Date(Date.now() - 2000);
+    writeFileSync(runFile(repo, dead, 'metrics'), '{"loss":1}\n');
+    utimesSync(runFile(repo, dead, 'metrics'), lastWrite, lastWrite);
     const { runs } = await listRuns(repo);
     expect(runs.map((r) => [r.id, r.status])).toEqual([
       [alive, 'running'],
@@ -161,6 +164,9 @@ describe('listRuns', () => {
     ]);
     expect(runs[0]).toMatchObject({ metrics: { acc: 0.9 }, lastStep: 7 });
     expect(runs[0]!.durationMs).toBeGreaterThanOrEqual(5000);
+    // A crashed run's duration ends at its last write.
+    expect(runs[1]!.durationMs).toBeGreaterThan(2900);
+    expect(runs[1]!.durationMs).toBeLessThan(3100);
   });
 
   it('reports malformed run files as problems naming the file, and lists the rest', async () => {

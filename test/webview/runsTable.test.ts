@@ -767,13 +767,9 @@ describe('Runs Table webview', () => {
 
   it('renders 2,000 runs, and sorts and filters them correctly', async () => {
     const runs = manyRuns(2000);
-    console.log('T', Date.now() % 100000, "const runs = manyRuns(2000);");
     const p = await panel({ theme: 'dark' });
-    console.log('T', Date.now() % 100000, "const p = await panel({ theme: dark })");
     await p.send(runsMessage(runs));
-    console.log('T', Date.now() % 100000, "await p.send(runsMessage(runs));");
     let view = await readTable(p);
-    console.log('T', Date.now() % 100000, "let view = await readTable(p);");
     expect(view.rows).toHaveLength(2000);
     expect(view.ids).toEqual(runs.map((r) => r.id));
     expect(await text(p, '.count')).toBe('2000');
@@ -782,13 +778,10 @@ describe('Runs Table webview', () => {
 
     // val/acc descending: same order as sorting the data here (stable), runs without it last.
     await clickHeader(p, 'metric:val/acc');
-    console.log('T', Date.now() % 100000, "await clickHeader(p, metric:val/acc);");
     await clickHeader(p, 'metric:val/acc');
-    console.log('T', Date.now() % 100000, "await clickHeader(p, metric:val/acc);");
     const ids = await p.page.$$eval('table.runs tbody tr', (trs) =>
       trs.map((tr) => (tr as HTMLTableRowElement).dataset.runId ?? ''),
     );
-    console.log('T', Date.now() % 100000, ");");
     const withMetric = runs.filter((r) => r.metrics['val/acc'] !== undefined);
     const expected = [
       ...[...withMetric].sort((a, b) => (b.metrics['val/acc'] ?? 0) - (a.metrics['val/acc'] ?? 0)),
@@ -798,9 +791,7 @@ describe('Runs Table webview', () => {
 
     const crashed = runs.filter((r) => r.status === 'crashed');
     await filterBox(p).fill('crashed');
-    console.log('T', Date.now() % 100000, "await filterBox(p).fill(crashed);");
     view = await readTable(p);
-    console.log('T', Date.now() % 100000, "view = await readTable(p);");
     expect(view.rows).toHaveLength(crashed.length);
     expect(new Set(column(view, 'Status'))).toEqual(new Set(['crashed']));
     expect(await text(p, '.count')).toBe(`${crashed.length} of 2000`);
@@ -838,10 +829,9 @@ describe('Runs Table webview', () => {
     expect(column(await readTable(p), 'loss')[0]).toBe('0.2871');
   });
 
-  // Known bug (webview-ui/runs-table/main.ts render() replaces the whole table, header buttons
-  // included, so the focused button is destroyed and focus falls back to <body>). A keyboard user
-  // cannot press Enter twice to sort descending. Once fixed, this fails: change `it.fails` to `it`.
-  it.fails('keeps keyboard focus on the header button after sorting (known bug)', async () => {
+  // render() replaces the whole table, header buttons included; focus must survive it so that a
+  // keyboard user can press Enter twice to sort descending.
+  it('keeps keyboard focus on the header button after sorting', async () => {
     const p = await panel({ theme: 'dark' });
     await p.send(runsMessage(sampleRuns()));
     await p.page.locator('th[data-column="metric:loss"] button').focus();
@@ -850,10 +840,8 @@ describe('Runs Table webview', () => {
     expect((await readTable(p)).ariaSort['metric:loss']).toBe('descending');
   });
 
-  // Known bug (webview-ui/runs-table/styles.css): the page no longer scrolls (body overflow hidden)
-  // and .problems can't shrink, so many problems push the table out of a short panel and neither
-  // the table nor the rest of the problems can be reached. Once fixed, change `it.fails` to `it`.
-  it.fails('keeps the table visible when there are many problems (known bug)', async () => {
+  // The page does not scroll (only the table does): many problems must not push the table out.
+  it('keeps the table visible when there are many problems', async () => {
     const problems = Array.from({ length: 40 }, (_, i) => ({
       file: `.lineage/runs/01kbx8q2m4z7w9c3t5v6y8n${String(i).padStart(3, '0')}/run.json`,
       message: 'run header is missing',

@@ -1,17 +1,22 @@
 import './styles.css';
+import * as z from 'zod/mini';
 import { runsTableToWebviewSchema, type RunsTableToHost } from '../../protocol/webview';
 import type { ListRunsResult } from '../../protocol/runs';
 import { vscodeApi } from '../shared/vscodeApi';
-import { columnsFor, sortRuns, type Sort } from './columns';
+import { columnsFor, sortRuns } from './columns';
 import { renderTable } from './table';
 
-interface State {
-  sort: Sort | null;
-  filter: string;
-}
+const stateSchema = z.object({
+  sort: z.nullable(z.object({ column: z.string(), descending: z.boolean() })),
+  filter: z.string(),
+});
+type State = z.infer<typeof stateSchema>;
 
 const api = vscodeApi<State>();
-const state: State = api.getState() ?? { sort: { column: 'started', descending: true }, filter: '' };
+const saved = stateSchema.safeParse(api.getState());
+const state: State = saved.success
+  ? saved.data
+  : { sort: { column: 'started', descending: true }, filter: '' };
 let data: ListRunsResult | null = null;
 
 const root = document.getElementById('root') as HTMLElement;
@@ -53,6 +58,8 @@ function render(): void {
       '<p class="empty">No runs yet. Record one in a terminal: <code>lineage run -- python train.py</code></p>';
     return;
   }
+  // Re-rendering replaces the header buttons: keep keyboard focus on the same column's button.
+  const focused = (document.activeElement?.closest('th[data-column]') as HTMLElement | null)?.dataset.column;
   wrap.replaceChildren(
     renderTable(columns, rows, state.sort, (column) => {
       state.sort = { column, descending: state.sort?.column === column ? !state.sort.descending : false };
@@ -60,6 +67,8 @@ function render(): void {
       render();
     }),
   );
+  if (focused)
+    wrap.querySelector<HTMLButtonElement>(`th[data-column="${CSS.escape(focused)}"] button`)?.focus();
 }
 
 filterInput.addEventListener('input', () => {
