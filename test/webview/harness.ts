@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { webviewDocument } from '../../extension/webviewDocument';
 
 export const WEBVIEW_DIST = path.resolve(__dirname, '../../dist/webview');
 const BUNDLE = 'runsTable';
@@ -209,36 +210,35 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
-/** extension/webviewHtml.ts's shell after VS Code's toContentHtml() has injected its parts. */
+/**
+ * The extension's own shell (extension/webviewDocument.ts, with its CSP) after VS Code's
+ * toContentHtml() has injected its parts: theme variables on <html>, default styles and the
+ * acquireVsCodeApi script at the top of <head>, theme classes on <body>.
+ */
 function pageHtml(origin: string, theme: Theme, state: unknown): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `img-src ${origin} data:`,
-    `font-src ${origin}`,
-    `style-src ${origin} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const asset = (file: string): string => `${origin}/dist/webview/${file}`;
+  const shell = webviewDocument({
+    cspSource: origin,
+    nonce: randomBytes(16).toString('base64'),
+    scriptUri: asset(`${BUNDLE}.js`),
+    styleUri: asset(`${BUNDLE}.css`),
+    title: TITLE,
+  });
   const variables = Object.entries(theme.colors)
     .map(([name, value]) => `--vscode-${name}: ${value};`)
     .join(' ');
-  const asset = (file: string): string => `${origin}/dist/webview/${file}`;
-  return `<!DOCTYPE html>
-<html lang="en" style="${escapeAttribute(variables)}">
-<head>
-<style id="_defaultStyles">${DEFAULT_STYLES}</style>
-<script id="_vscodeApiScript">${apiScript(state)}</script>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${TITLE}</title>
-<link rel="stylesheet" nonce="${nonce}" href="${asset(`${BUNDLE}.css`)}">
-</head>
-<body class="${theme.kind}" data-vscode-theme-kind="${theme.kind}" data-vscode-theme-name="${theme.label}" data-vscode-theme-id="${theme.id}" role="document">
-<div id="root" role="main" aria-label="${TITLE}"></div>
-<script nonce="${nonce}" src="${asset(`${BUNDLE}.js`)}"></script>
-</body>
-</html>`;
+  const injected = shell
+    .replace('<html lang="en">', `<html lang="en" style="${escapeAttribute(variables)}">`)
+    .replace(
+      '<head>',
+      `<head>\n<style id="_defaultStyles">${DEFAULT_STYLES}</style>\n<script id="_vscodeApiScript">${apiScript(state)}</script>`,
+    )
+    .replace(
+      '<body>',
+      `<body class="${theme.kind}" data-vscode-theme-kind="${theme.kind}" data-vscode-theme-name="${theme.label}" data-vscode-theme-id="${theme.id}" role="document">`,
+    );
+  if (injected === shell) throw new Error('webviewDocument() changed shape; update the harness injection');
+  return injected;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
