@@ -4,8 +4,18 @@ import { LineageError, isErrnoCode } from './errors';
 import type { Repo } from './repo';
 import { parseYaml } from './util/yaml';
 
+export const LINK_STRATEGIES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
+export type LinkStrategy = (typeof LINK_STRATEGIES)[number];
+
 const configSchema = z.looseObject({
   schema: z.literal(1, { error: 'must be 1' }),
+  /** How checked-out files are placed, in order of preference; each falls back to the next. */
+  link: z
+    .array(z.enum(LINK_STRATEGIES, { error: `must be one of ${LINK_STRATEGIES.join(', ')}` }))
+    .min(1)
+    .default(['reflink', 'copy']),
+  /** Symbolic links inside a dataset: kept as links, or followed (their targets are tracked). */
+  symlinks: z.enum(['keep', 'follow'], { error: 'must be keep or follow' }).default('keep'),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -13,6 +23,15 @@ export const CONFIG_TEMPLATE = `# Lineage configuration (format: docs/formats.md
 # Commit this file. Data tracked with \`lineage add\` lives in .lineage/cache (not committed);
 # the small \`*.lineage\` pointer files next to your data are what git versions.
 schema: 1
+
+# How checked-out data is placed in the workspace, in order of preference (each falls back to the
+# next): reflink (copy-on-write clone), hardlink and symlink (fast, files become read-only; use
+# \`lineage unprotect\` to edit one), copy.
+# link: [reflink, copy]
+
+# Symbolic links inside a dataset: keep (store the link itself) or follow (track what it points to).
+# Links that point outside the repository are refused either way.
+# symlinks: keep
 
 # Where \`lineage push\` / \`lineage pull\` will share data and runs (S3-compatible), e.g.:
 # remotes:
@@ -31,7 +50,7 @@ export async function readConfig(repo: Repo): Promise<Config> {
   try {
     text = await fs.readFile(repo.config, 'utf8');
   } catch (err) {
-    if (isErrnoCode(err, 'ENOENT')) return { schema: 1 };
+    if (isErrnoCode(err, 'ENOENT')) return parseConfig('schema: 1', repo.config);
     throw err;
   }
   return parseConfig(text, repo.config);

@@ -21,6 +21,12 @@ export const datasetStatusSchema = z.object({
   modified: z.number(),
   /** Set when state is `error`. */
   message: z.optional(z.string()),
+  /** The changed files, when asked for (`lineage status --files`). */
+  changes: z.optional(
+    z.array(
+      z.object({ path: z.string(), change: z.enum(['added', 'removed', 'modified']), size: z.number() }),
+    ),
+  ),
 });
 export type DatasetStatus = z.infer<typeof datasetStatusSchema>;
 

@@ -1,11 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { readConfig } from '../config';
 import { LineageError, isErrnoCode } from '../errors';
 import { ensureGitignoreEntry } from '../git/ignore';
 import { ensureRepoDirs, LINEAGE_DIR, repoRelative, type Repo } from '../repo';
-import { ObjectStore } from '../store/objects';
+import { withRepoLock } from '../store/lock';
+import { ObjectStore, Staging } from '../store/objects';
+import { chooseStoreMode } from '../store/storeMode';
 import { pointerPathFor, POINTER_SUFFIX, writePointer, type Pointer } from './pointer';
-import { scanPath } from './scan';
+import { scan, type ScanProgress } from './scan';
+import { StatCache } from './statCache';
+import { walk, walkFiles } from './walk';
 
 export interface AddResult {
   /** Data path relative to the repo root. */
@@ -15,45 +20,98 @@ export interface AddResult {
   pointer: Pointer;
   /** True when `.gitignore` gained an entry for the data. */
   ignored: boolean;
+  /** Files that were read (the rest were unchanged by the stat cache). */
+  hashedFiles: number;
+}
+
+export interface AddOptions {
+  onProgress?: (dataset: string, p: ScanProgress) => void;
+  signal?: AbortSignal;
 }
 
 export function storeOf(repo: Repo): ObjectStore {
   return new ObjectStore(repo.cache, repo.tmp);
 }
 
+/** Track files or folders (see addOne), holding the repository lock throughout. */
+export async function addPaths(
+  repo: Repo,
+  targets: string[],
+  options: AddOptions = {},
+): Promise<AddResult[]> {
+  await ensureRepoDirs(repo);
+  return withRepoLock(repo, 'add', async () => {
+    await Staging.removeStale(repo.tmp);
+    const cache = await StatCache.load(repo);
+    const results: AddResult[] = [];
+    try {
+      for (const target of targets) results.push(await addOne(repo, cache, target, options));
+    } finally {
+      await cache.save();
+    }
+    return results;
+  });
+}
+
+export async function addPath(repo: Repo, target: string, options: AddOptions = {}): Promise<AddResult> {
+  const [result] = await addPaths(repo, [target], options);
+  if (!result) throw new Error('unreachable: add returned nothing');
+  return result;
+}
+
 /**
- * Track a file or directory: hash it into the object store (files, then one tree per directory),
- * write `<path>.lineage` atomically, and make git ignore the data itself.
- * Ordering: every object is stored before the pointer naming it is written.
+ * Hash a file or folder into the store (files, then one tree per folder), write `<path>.lineage`
+ * atomically, and make git ignore the data. Ordering: every object is durable in the store before
+ * the pointer naming it is written, so a pointer never names a missing object.
  */
-export async function addPath(repo: Repo, target: string): Promise<AddResult> {
+async function addOne(repo: Repo, cache: StatCache, target: string, options: AddOptions): Promise<AddResult> {
   const abs = path.resolve(target);
   const rel = repoRelative(repo, abs);
   const first = rel.split('/')[0];
-  if (first === LINEAGE_DIR || first === '.git') {
+  if (first === LINEAGE_DIR || first === '.git')
     throw new LineageError(`cannot track a path inside ${first}/`, abs);
-  }
   if (abs.endsWith(POINTER_SUFFIX))
     throw new LineageError('this is a pointer file; add the data it names', abs);
+  let stat;
   try {
-    await fs.lstat(abs);
+    stat = await fs.lstat(abs);
   } catch (err) {
     if (isErrnoCode(err, 'ENOENT')) throw new LineageError('no such file or directory', abs);
     throw err;
   }
-  await ensureRepoDirs(repo);
-  const node = await scanPath(abs, storeOf(repo));
-  const name = path.basename(abs);
-  const pointer: Pointer = {
-    schema: 1,
-    path: name,
-    type: node.type,
-    sha256: node.hash,
-    size: node.size,
-    files: node.type === 'file' ? 1 : node.files,
-  };
-  const pointerAbs = pointerPathFor(abs);
-  await writePointer(pointerAbs, pointer);
-  const ignored = await ensureGitignoreEntry(path.dirname(abs), '/' + name);
-  return { path: rel, pointerFile: repoRelative(repo, pointerAbs), pointer, ignored };
+  const config = await readConfig(repo);
+  if (stat.isSymbolicLink() && config.symlinks === 'keep') {
+    throw new LineageError('is a symbolic link; add what it points to, or set `symlinks: follow`', abs);
+  }
+  const objects = storeOf(repo);
+  const staging = await objects.stage();
+  try {
+    const walked = walk(abs, { symlinks: config.symlinks, root: repo.root });
+    const mode = chooseStoreMode(config.link, walkFiles(walked).next().value?.abs, staging);
+    const { root, hashedFiles } = await scan(abs, {
+      repo,
+      cache,
+      symlinks: config.symlinks,
+      store: { objects, staging, mode },
+      walked,
+      onProgress: (p) => options.onProgress?.(rel, p),
+      signal: options.signal,
+    });
+    if (root.type === 'symlink') throw new LineageError('is a symbolic link', abs);
+    const name = path.basename(abs);
+    const pointer: Pointer = {
+      schema: 1,
+      path: name,
+      type: root.type,
+      sha256: root.hash,
+      size: root.size,
+      files: root.type === 'file' ? 1 : root.files,
+    };
+    const pointerAbs = pointerPathFor(abs);
+    await writePointer(pointerAbs, pointer);
+    const ignored = await ensureGitignoreEntry(path.dirname(abs), '/' + name);
+    return { path: rel, pointerFile: repoRelative(repo, pointerAbs), pointer, ignored, hashedFiles };
+  } finally {
+    await staging.remove();
+  }
 }

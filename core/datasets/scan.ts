@@ -1,53 +1,187 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LineageError } from '../errors';
-import { hashFile } from '../store/hash';
-import type { ObjectStore } from '../store/objects';
-import { compareNames, encodeTree, type TreeEntry } from './tree';
+import type { Repo } from '../repo';
 import { hashBytes } from '../store/hash';
+import { hashFiles, type HashJob, type HashMode, type HashResult } from '../store/hashPool';
+import type { ObjectStore, Staging } from '../store/objects';
+import type { StatCache } from './statCache';
+import { encodeTree, type TreeEntry } from './tree';
+import { walk, walkFiles, type WalkNode } from './walk';
 
-/** A file or directory of the workspace as hashed by a scan. */
+/** A hashed file system tree (the workspace side of a comparison). */
 export type ScanNode =
   | { type: 'file'; hash: string; size: number; exec: boolean }
+  | { type: 'symlink'; target: string }
   | { type: 'dir'; hash: string; size: number; files: number; children: Map<string, ScanNode> };
 
+export interface ScanProgress {
+  phase: 'scan' | 'hash' | 'store';
+  files: number;
+  totalFiles: number;
+  bytes: number;
+  totalBytes: number;
+}
+
+export interface ScanOptions {
+  repo: Repo;
+  cache: StatCache;
+  symlinks: 'keep' | 'follow';
+  /** When set, every file and tree becomes an object in this store, staged here. */
+  store?: { objects: ObjectStore; staging: Staging; mode: Exclude<HashMode, 'hash'> };
+  onProgress?: (p: ScanProgress) => void;
+  signal?: AbortSignal;
+  /** The walk of `abs`, if the caller has one already. */
+  walked?: WalkNode;
+}
+
+export interface ScanResult {
+  root: ScanNode;
+  /** Tree objects by hash (only when storing). */
+  trees: Map<string, Buffer>;
+  /** Files that had to be read (not answered by the stat cache). */
+  hashedFiles: number;
+}
+
 /**
- * Hash a file or directory tree. With a store, every file and tree object is also written to it
- * (files first, then the tree that names them, so a stored tree never names a missing object).
+ * Walk and hash a file or folder. Unchanged files (by the stat cache) are not read; the rest are
+ * hashed on all cores, and, when storing, their bytes staged as objects in the same pass.
  */
-export async function scanPath(abs: string, store?: ObjectStore): Promise<ScanNode> {
-  const stat = await fs.lstat(abs);
-  if (stat.isSymbolicLink()) throw new LineageError('symbolic links are not supported yet', abs);
-  if (stat.isFile()) return scanFile(abs, (stat.mode & 0o111) !== 0, store);
-  if (stat.isDirectory()) return scanDir(abs, store);
-  throw new LineageError('not a regular file or directory', abs);
+export async function scan(abs: string, options: ScanOptions): Promise<ScanResult> {
+  const { repo, cache } = options;
+  const tree = options.walked ?? walk(abs, { symlinks: options.symlinks, root: repo.root });
+  const files = [...walkFiles(tree)];
+  const totalBytes = files.reduce((sum, f) => sum + f.stamp.size, 0);
+  options.onProgress?.({
+    phase: 'scan',
+    files: files.length,
+    totalFiles: files.length,
+    bytes: 0,
+    totalBytes,
+  });
+
+  const hashes = new Map<string, string>();
+  const jobs: HashJob[] = [];
+  const pending: typeof files = [];
+  for (const file of files) {
+    const key = cacheKey(repo, file.abs);
+    const known = cache.get(key, file.stamp);
+    if (known && (!options.store || options.store.objects.has(known))) hashes.set(file.abs, known);
+    else {
+      pending.push(file);
+      const store = options.store;
+      jobs.push({
+        src: file.abs,
+        tmp: store ? store.staging.next() : null,
+        mode: store ? store.mode : 'hash',
+      });
+    }
+  }
+  const cachedBytes = totalBytes - pending.reduce((sum, f) => sum + f.stamp.size, 0);
+  const results = await hashFiles(
+    jobs,
+    (p) =>
+      options.onProgress?.({
+        phase: 'hash',
+        files: files.length - pending.length + p.files,
+        totalFiles: files.length,
+        bytes: cachedBytes + p.bytes,
+        totalBytes,
+      }),
+    options.signal,
+  );
+  const staged: { tmp: string; hash: string }[] = [];
+  results.forEach((result, i) => {
+    const file = pending[i];
+    const job = jobs[i];
+    if (!file || !job) return;
+    const hash = resultHash(result, file.abs);
+    hashes.set(file.abs, hash);
+    cache.set(cacheKey(repo, file.abs), file.stamp, hash);
+    if (job.tmp) staged.push({ tmp: job.tmp, hash });
+  });
+
+  const trees = new Map<string, Buffer>();
+  const root = build(tree, hashes, options.store ? trees : null);
+  if (options.store) {
+    options.onProgress?.({
+      phase: 'store',
+      files: files.length,
+      totalFiles: files.length,
+      bytes: totalBytes,
+      totalBytes,
+    });
+    const { objects, staging } = options.store;
+    for (const [hash, bytes] of trees) staged.push({ tmp: await staging.write(bytes), hash });
+    await objects.publish(staged, staging);
+  }
+  return { root, trees, hashedFiles: pending.length };
 }
 
-async function scanFile(abs: string, exec: boolean, store?: ObjectStore): Promise<ScanNode> {
-  const { hash, size } = await hashFile(abs);
-  if (store) await store.putFile(abs, hash);
-  return { type: 'file', hash, size, exec };
+function cacheKey(repo: Repo, abs: string): string {
+  return path.relative(repo.root, abs);
 }
 
-async function scanDir(abs: string, store?: ObjectStore): Promise<ScanNode> {
-  const names = (await fs.readdir(abs)).sort(compareNames);
+function resultHash(result: HashResult | undefined, abs: string): string {
+  if (!result) throw new LineageError('was not hashed (cancelled?)', abs);
+  if ('hash' in result) return result.hash;
+  const { code, message } = result.error;
+  if (code === 'ECHANGED')
+    throw new LineageError('file changed while it was being read; try again when it is complete', abs);
+  if (code === 'EACCES') throw new LineageError('permission denied', abs);
+  if (code === 'ENOENT') throw new LineageError('file disappeared while it was being read', abs);
+  throw new LineageError(`cannot read file: ${message}`, abs);
+}
+
+/** Build hashed nodes bottom-up; collect tree objects when `trees` is given. */
+function build(node: WalkNode, hashes: Map<string, string>, trees: Map<string, Buffer> | null): ScanNode {
+  if (node.type === 'file') {
+    const hash = hashes.get(node.abs);
+    if (!hash) throw new LineageError('was not hashed', node.abs);
+    return { type: 'file', hash, size: node.stamp.size, exec: node.exec };
+  }
+  if (node.type === 'symlink') return { type: 'symlink', target: node.target };
   const children = new Map<string, ScanNode>();
   const entries: TreeEntry[] = [];
   let size = 0;
   let files = 0;
-  for (const name of names) {
-    const child = await scanPath(path.join(abs, name), store);
-    children.set(name, child);
-    size += child.size;
-    if (child.type === 'file') {
+  for (const [name, child] of node.children) {
+    const built = build(child, hashes, trees);
+    children.set(name, built);
+    entries.push(entryOf(name, built));
+    if (built.type === 'file') {
+      size += built.size;
       files += 1;
-      entries.push({ name, type: 'file', hash: child.hash, size: child.size, exec: child.exec });
-    } else {
-      files += child.files;
-      entries.push({ name, type: 'dir', hash: child.hash, size: child.size, files: child.files });
-    }
+    } else if (built.type === 'dir') {
+      size += built.size;
+      files += built.files;
+    } else files += 1;
   }
   const bytes = encodeTree(entries);
-  const hash = store ? await store.putBytes(bytes) : hashBytes(bytes);
+  const hash = hashBytes(bytes);
+  trees?.set(hash, bytes);
   return { type: 'dir', hash, size, files, children };
+}
+
+export function entryOf(name: string, node: ScanNode): TreeEntry {
+  switch (node.type) {
+    case 'file':
+      return { name, type: 'file', hash: node.hash, size: node.size, exec: node.exec };
+    case 'dir':
+      return { name, type: 'dir', hash: node.hash, size: node.size, files: node.files };
+    case 'symlink':
+      return { name, type: 'symlink', target: node.target };
+  }
+}
+
+/** Files (and kept links) below a node: 1 for a file or link. */
+export function fileCount(node: { type: string; files?: number }): number {
+  return node.type === 'dir' ? (node.files ?? 0) : 1;
+}
+
+export async function exists(abs: string): Promise<boolean> {
+  return fs.lstat(abs).then(
+    () => true,
+    () => false,
+  );
 }

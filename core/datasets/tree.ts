@@ -29,14 +29,24 @@ const dirEntrySchema = z.strictObject({
   size: z.number().int().nonnegative(),
   files: z.number().int().nonnegative(),
 });
+/** A symbolic link kept as a link (setting `symlinks: keep`); `target` is what readlink returns. */
+const symlinkEntrySchema = z.strictObject({
+  name: nameSchema,
+  type: z.literal('symlink'),
+  target: z
+    .string()
+    .min(1)
+    .refine((t) => !t.includes('\0'), { message: 'link target must not contain NUL' }),
+});
 const treeSchema = z.strictObject({
   schema: z.literal(1),
-  entries: z.array(z.discriminatedUnion('type', [fileEntrySchema, dirEntrySchema])),
+  entries: z.array(z.discriminatedUnion('type', [fileEntrySchema, dirEntrySchema, symlinkEntrySchema])),
 });
 
 export type FileEntry = z.infer<typeof fileEntrySchema>;
 export type DirEntry = z.infer<typeof dirEntrySchema>;
-export type TreeEntry = FileEntry | DirEntry;
+export type SymlinkEntry = z.infer<typeof symlinkEntrySchema>;
+export type TreeEntry = FileEntry | DirEntry | SymlinkEntry;
 
 export function compareNames(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -45,11 +55,16 @@ export function compareNames(a: string, b: string): number {
 /** Canonical bytes of a tree object. Entries are sorted here, whatever order they come in. */
 export function encodeTree(entries: TreeEntry[]): Buffer {
   const sorted = [...entries].sort((a, b) => compareNames(a.name, b.name));
-  const canonical = sorted.map((e) =>
-    e.type === 'file'
-      ? { name: e.name, type: e.type, hash: e.hash, size: e.size, exec: e.exec }
-      : { name: e.name, type: e.type, hash: e.hash, size: e.size, files: e.files },
-  );
+  const canonical = sorted.map((e) => {
+    switch (e.type) {
+      case 'file':
+        return { name: e.name, type: e.type, hash: e.hash, size: e.size, exec: e.exec };
+      case 'dir':
+        return { name: e.name, type: e.type, hash: e.hash, size: e.size, files: e.files };
+      case 'symlink':
+        return { name: e.name, type: e.type, target: e.target };
+    }
+  });
   return Buffer.from(JSON.stringify({ schema: 1, entries: canonical }), 'utf8');
 }
 

@@ -1,15 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LineageError, isErrnoCode } from '../errors';
 import { fsyncDir } from '../util/atomicWrite';
-import { HASH_PATTERN, hashBytes, hashFile } from './hash';
+import { syncFileSystem } from '../util/syncfs';
+import { HASH_PATTERN, hashBytes } from './hash';
+import { Staging } from './staging';
+
+export { Staging } from './staging';
 
 /**
- * Content-addressed object store: immutable blobs named by the SHA-256 of their bytes, at
- * `<cache>/sha256/ab/cdef…`. Invariant: a file at an object path is complete and its bytes hash to
- * its name. Writes go to `<tmp>/` first, are fsynced, verified, then renamed into place; a crash
- * leaves at most a stray temp file, never a partial object. Reads verify the hash.
+ * Content-addressed object store: immutable, read-only blobs named by the SHA-256 of their bytes,
+ * at `<cache>/sha256/ab/cdef…`.
+ *
+ * Invariant: a file at an object path is complete and its bytes hash to its name. New objects are
+ * staged in `<tmp>/stage-…/` (written while hashed, so the bytes are exactly those hashed), made
+ * durable with one syncfs, then renamed into place, and the renames made durable with another.
+ * A crash leaves at most a stale staging folder, which the next writer removes. Reads verify.
  */
 export class ObjectStore {
   constructor(
@@ -22,56 +29,54 @@ export class ObjectStore {
     return path.join(this.cacheDir, 'sha256', hash.slice(0, 2), hash.slice(2));
   }
 
-  async has(hash: string): Promise<boolean> {
-    try {
-      await fs.access(this.objectPath(hash));
-      return true;
-    } catch {
-      return false;
-    }
+  has(hash: string): boolean {
+    return existsSync(this.objectPath(hash));
   }
 
-  /** Store bytes (trees, small records); returns their hash. */
+  /** A fresh staging folder for one operation's new objects. */
+  async stage(): Promise<Staging> {
+    return Staging.create(this.tmpDir);
+  }
+
+  /** Store one small object (a tree, a record) durably; returns its hash. */
   async putBytes(data: Uint8Array): Promise<string> {
     const hash = hashBytes(data);
-    if (await this.has(hash)) return hash;
-    const tmp = await this.tempPath();
-    const handle = await fs.open(tmp, 'wx', 0o444);
+    if (this.has(hash)) return hash;
+    const staging = await this.stage();
     try {
-      await handle.writeFile(data);
-      await handle.sync();
+      await this.publish([{ tmp: await staging.write(data), hash }], staging);
     } finally {
-      await handle.close();
+      await staging.remove();
     }
-    await this.publish(tmp, hash);
     return hash;
   }
 
   /**
-   * Store a copy of `file`, whose content is expected to hash to `expected` (hashed by the caller
-   * while scanning). The copy is re-hashed, so a file that changed in between is refused rather
-   * than stored under a wrong name.
+   * Move staged files into the store under their hashes. Staged bytes are made durable before any
+   * rename, and the renames before this returns. Objects that already exist are kept as they are.
    */
-  async putFile(file: string, expected: string): Promise<void> {
-    if (await this.has(expected)) return;
-    const tmp = await this.tempPath();
-    await fs.copyFile(file, tmp);
-    try {
-      const handle = await fs.open(tmp, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
+  async publish(items: { tmp: string; hash: string }[], staging: Staging): Promise<void> {
+    if (items.length === 0) return;
+    await syncFileSystem(
+      staging.dir,
+      items.map((i) => i.tmp),
+    );
+    const dirs = new Set<string>();
+    for (const { tmp, hash } of items) {
+      const dest = this.objectPath(hash);
+      if (existsSync(dest)) {
+        await fs.rm(tmp, { force: true });
+        continue;
       }
-      const { hash } = await hashFile(tmp);
-      if (hash !== expected)
-        throw new LineageError('file changed while it was being added; add it again', file);
+      const dir = path.dirname(dest);
+      if (!dirs.has(dir)) {
+        await fs.mkdir(dir, { recursive: true });
+        dirs.add(dir);
+      }
       await fs.chmod(tmp, 0o444);
-      await this.publish(tmp, hash);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
+      await fs.rename(tmp, dest);
     }
+    await syncFileSystem(this.cacheDir, [...dirs]);
   }
 
   /** Read a whole object and check that its bytes match its name. */
@@ -86,20 +91,45 @@ export class ObjectStore {
       throw err;
     }
     if (hashBytes(data) !== hash) {
-      throw new LineageError(`object is corrupt: its content does not hash to ${hash}`, file);
+      throw new LineageError(
+        `object is corrupt: its content does not hash to ${hash}; run \`lineage fsck\``,
+        file,
+      );
     }
     return data;
   }
 
-  private async tempPath(): Promise<string> {
-    await fs.mkdir(this.tmpDir, { recursive: true });
-    return path.join(this.tmpDir, `object-${randomBytes(8).toString('hex')}`);
+  /** Every object id in the store (names that are not object ids are skipped). */
+  async *list(): AsyncGenerator<string> {
+    const root = path.join(this.cacheDir, 'sha256');
+    let prefixes: string[];
+    try {
+      prefixes = (await fs.readdir(root)).filter((p) => /^[0-9a-f]{2}$/.test(p)).sort();
+    } catch (err) {
+      if (isErrnoCode(err, 'ENOENT')) return;
+      throw err;
+    }
+    for (const prefix of prefixes) {
+      for (const rest of (await fs.readdir(path.join(root, prefix))).sort()) {
+        const hash = prefix + rest;
+        if (HASH_PATTERN.test(hash)) yield hash;
+      }
+    }
   }
 
-  private async publish(tmp: string, hash: string): Promise<void> {
-    const dest = this.objectPath(hash);
-    await fs.mkdir(path.dirname(dest), { recursive: true });
-    await fs.rename(tmp, dest);
-    await fsyncDir(path.dirname(dest));
+  /** Move a damaged object out of the store to `<cache>/quarantine/`, keeping its bytes for inspection. */
+  async quarantine(hash: string): Promise<string> {
+    const dir = path.join(this.cacheDir, 'quarantine');
+    await fs.mkdir(dir, { recursive: true });
+    const dest = path.join(dir, `${hash}.${randomBytes(4).toString('hex')}`);
+    await fs.rename(this.objectPath(hash), dest);
+    await fsyncDir(dir);
+    await fsyncDir(path.dirname(this.objectPath(hash)));
+    return dest;
+  }
+
+  /** Delete an object (gc). */
+  async remove(hash: string): Promise<void> {
+    await fs.rm(this.objectPath(hash), { force: true });
   }
 }

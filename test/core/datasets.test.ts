@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { addPath, storeOf } from '../../core/datasets/add';
 import { parsePointer, readPointer } from '../../core/datasets/pointer';
 import { datasetStatus } from '../../core/datasets/status';
-import { decodeTree } from '../../core/datasets/tree';
+import { decodeTree, type TreeEntry } from '../../core/datasets/tree';
 import { initRepo } from '../../core/init';
 import { repoAt } from '../../core/repo';
 import { git, tempGitRepo } from '../helpers/tmp';
@@ -48,11 +48,12 @@ describe('add', () => {
       ['run.sh', 'file'],
     ]);
     expect(rootTree.find((e) => e.name === 'run.sh')).toMatchObject({ exec: true });
+    const hashOf = (e: TreeEntry | undefined): string => (e && 'hash' in e ? e.hash : '');
     const images = rootTree.find((e) => e.name === 'images');
-    const train = decodeTree(await store.readVerified(images!.hash), 'images');
-    const trainTree = decodeTree(await store.readVerified(train[0]!.hash), 'train');
+    const train = decodeTree(await store.readVerified(hashOf(images)), 'images');
+    const trainTree = decodeTree(await store.readVerified(hashOf(train[0])), 'train');
     expect(trainTree.map((e) => e.name)).toEqual(['a.png', 'ñandú.png']);
-    expect(await store.readVerified(trainTree[1]!.hash)).toEqual(Buffer.from([4, 5]));
+    expect(await store.readVerified(hashOf(trainTree[1]))).toEqual(Buffer.from([4, 5]));
   });
 
   it('re-adding unchanged data gives the same hash; a change gives a new one', async () => {

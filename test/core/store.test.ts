@@ -3,7 +3,7 @@ import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSy
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeTree, encodeTree } from '../../core/datasets/tree';
-import { hashFile } from '../../core/store/hash';
+import { hashFiles } from '../../core/store/hashPool';
 import { ObjectStore } from '../../core/store/objects';
 import { tempDir } from '../helpers/tmp';
 
@@ -22,22 +22,47 @@ describe('ObjectStore', () => {
     const file = path.join(dir, 'cache', 'sha256', hash.slice(0, 2), hash.slice(2));
     expect(readFileSync(file, 'utf8')).toBe('hello\n');
     expect(statSync(file).mode & 0o222).toBe(0); // objects are read-only
-    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]); // no temp file left behind
+    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]); // staging removed
   });
 
-  it('stores a copy of a file and refuses one whose content does not match the expected hash', async () => {
+  it('hashes on worker threads while staging a copy, then publishes exactly the hashed bytes', async () => {
     const { store, dir } = newStore();
-    const src = path.join(dir, 'data.bin');
-    writeFileSync(src, Buffer.alloc(3 * 1024 * 1024 + 17, 7));
-    const { hash, size } = await hashFile(src);
-    expect(size).toBe(3 * 1024 * 1024 + 17);
-    expect(hash).toBe(sha(readFileSync(src)));
-    await store.putFile(src, hash);
-    expect((await store.readVerified(hash)).equals(readFileSync(src))).toBe(true);
-    await expect(store.putFile(src, sha('something else'))).rejects.toThrow(
-      /changed while it was being added/,
+    const files = [0, 1, 3 * 1024 * 1024 + 17, 5].map((n, i) => {
+      const file = path.join(dir, `f${i}.bin`);
+      writeFileSync(file, Buffer.alloc(n, i + 1));
+      return file;
+    });
+    const staging = await store.stage();
+    const results = await hashFiles(
+      files.map((src) => ({ src, tmp: staging.next(), mode: 'copy' as const })),
     );
-    expect(readdirSync(path.join(dir, 'tmp'))).toEqual([]);
+    const staged = results.map((r, i) => {
+      if (!('hash' in r)) throw new Error(r.error.message);
+      expect(r.hash).toBe(sha(readFileSync(files[i]!)));
+      expect(r.size).toBe(statSync(files[i]!).size);
+      return { tmp: path.join(staging.dir, String(i + 1)), hash: r.hash };
+    });
+    await store.publish(staged, staging);
+    for (const file of files) {
+      const hash = sha(readFileSync(file));
+      expect((await store.readVerified(hash)).equals(readFileSync(file))).toBe(true);
+    }
+    expect(readdirSync(staging.dir)).toEqual([]);
+    await staging.remove();
+  });
+
+  it('reports unreadable and vanished files per file instead of failing the batch', async () => {
+    const { dir } = newStore();
+    const ok = path.join(dir, 'ok');
+    writeFileSync(ok, 'fine');
+    const results = await hashFiles([
+      { src: ok, tmp: null, mode: 'hash' },
+      { src: path.join(dir, 'missing'), tmp: null, mode: 'hash' },
+      { src: dir, tmp: null, mode: 'hash' },
+    ]);
+    expect(results[0]).toMatchObject({ hash: sha('fine'), size: 4 });
+    expect(results[1]).toMatchObject({ error: { code: 'ENOENT' } });
+    expect(results[2]).toMatchObject({ error: { code: expect.stringMatching(/EISDIR|ENOTFILE/) } });
   });
 
   it('detects a corrupt object on read and names the file', async () => {

@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineageError, isErrnoCode } from '../errors';
+import type { FileStamp } from './statCache';
+import { compareNames } from './tree';
+
+/** A file system tree as found on disk, before hashing. */
+export type WalkNode =
+  | { type: 'file'; abs: string; stamp: FileStamp; exec: boolean }
+  | { type: 'symlink'; abs: string; target: string }
+  | { type: 'dir'; abs: string; children: Map<string, WalkNode> };
+
+export interface WalkOptions {
+  /** Keep symbolic links as links, or follow them to what they point to. */
+  symlinks: 'keep' | 'follow';
+  /** Nothing outside this folder may be reached through a link. */
+  root: string;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Walk a file or folder with synchronous lstat calls (the fastest way to stat many files from Node;
+ * 100,000 files take a few hundred ms). Children are sorted by the UTF-8 bytes of their names.
+ * Refuses, with an error naming the path: names that are not valid UTF-8, special files, unreadable
+ * folders, links that lead outside `root`, and link cycles.
+ */
+export function walk(abs: string, options: WalkOptions): WalkNode {
+  const realRoot = fs.realpathSync(options.root);
+  return walkPath(abs, options, realRoot, new Set());
+}
+
+function walkPath(abs: string, options: WalkOptions, realRoot: string, ancestors: Set<string>): WalkNode {
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(abs);
+  } catch (err) {
+    throw describe(err, abs);
+  }
+  if (stat.isSymbolicLink()) {
+    const target = fs.readlinkSync(abs);
+    const resolved = path.resolve(path.dirname(abs), target);
+    if (!inside(resolved, options.root) && !inside(resolved, realRoot)) {
+      throw new LineageError(`symbolic link points outside the repository (to ${target})`, abs);
+    }
+    if (options.symlinks === 'keep') return { type: 'symlink', abs, target };
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+    } catch (err) {
+      throw new LineageError(
+        `symbolic link is broken (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        abs,
+      );
+    }
+    if (!inside(real, realRoot))
+      throw new LineageError(`symbolic link points outside the repository (to ${real})`, abs);
+    stat = fs.statSync(real);
+  }
+  if (stat.isFile()) {
+    return {
+      type: 'file',
+      abs,
+      stamp: { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino },
+      exec: (stat.mode & 0o111) !== 0,
+    };
+  }
+  if (!stat.isDirectory()) {
+    throw new LineageError(
+      'not a regular file, folder or symbolic link (a socket, FIFO or device); it cannot be tracked',
+      abs,
+    );
+  }
+  const real = options.symlinks === 'follow' ? fs.realpathSync(abs) : abs;
+  if (ancestors.has(real)) throw new LineageError('symbolic links form a cycle here', abs);
+  ancestors.add(real);
+  let names: Buffer[];
+  try {
+    names = fs.readdirSync(abs, { encoding: 'buffer' });
+  } catch (err) {
+    throw describe(err, abs);
+  }
+  const decoded = names.map((raw) => {
+    try {
+      return utf8.decode(raw);
+    } catch {
+      throw new LineageError(
+        `contains a file name that is not valid UTF-8 (${JSON.stringify(raw.toString('latin1'))}); rename it`,
+        abs,
+      );
+    }
+  });
+  const children = new Map<string, WalkNode>();
+  for (const name of decoded.sort(compareNames)) {
+    children.set(name, walkPath(path.join(abs, name), options, realRoot, ancestors));
+  }
+  ancestors.delete(real);
+  return { type: 'dir', abs, children };
+}
+
+function inside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function describe(err: unknown, abs: string): Error {
+  if (isErrnoCode(err, 'EACCES')) return new LineageError('permission denied', abs);
+  if (isErrnoCode(err, 'ENOENT')) return new LineageError('no such file or directory', abs);
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Every file node of a walk, depth first, in name order. */
+export function* walkFiles(node: WalkNode): Generator<Extract<WalkNode, { type: 'file' }>> {
+  if (node.type === 'file') yield node;
+  else if (node.type === 'dir') for (const child of node.children.values()) yield* walkFiles(child);
+}
