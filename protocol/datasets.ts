@@ -24,7 +24,12 @@ export const datasetStatusSchema = z.object({
   /** The changed files, when asked for (`lineage status --files`). */
   changes: z.optional(
     z.array(
-      z.object({ path: z.string(), change: z.enum(['added', 'removed', 'modified']), size: z.number() }),
+      z.object({
+        path: z.string(),
+        change: z.enum(['added', 'removed', 'modified']),
+        type: z.enum(['file', 'symlink', 'dir']),
+        size: z.number(),
+      }),
     ),
   ),
 });

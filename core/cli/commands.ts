@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { addPath } from '../datasets/add';
 import { datasetStatus } from '../datasets/status';
 import { initRepo } from '../init';
 import { requireRepo } from '../repo';
@@ -32,20 +31,9 @@ export async function initCommand(io: Io): Promise<number> {
   return 0;
 }
 
-export async function addCommand(io: Io, targets: string[]): Promise<number> {
+export async function statusCommand(io: Io, json: boolean, files: boolean): Promise<number> {
   const repo = requireRepo(io.cwd);
-  for (const target of targets) {
-    const r = await addPath(repo, path.resolve(io.cwd, target));
-    const files = r.pointer.type === 'dir' ? `${r.pointer.files} files, ` : '';
-    io.out.write(`Added ${r.path} (${files}${formatBytes(r.pointer.size)}) → ${r.pointerFile}\n`);
-  }
-  io.out.write('Commit the .lineage pointer files (and .gitignore) with git to pin these versions.\n');
-  return 0;
-}
-
-export async function statusCommand(io: Io, json: boolean): Promise<number> {
-  const repo = requireRepo(io.cwd);
-  const result = await datasetStatus(repo);
+  const result = await datasetStatus(repo, { files });
   if (json) {
     io.out.write(JSON.stringify(result, null, 2) + '\n');
   } else if (result.datasets.length === 0) {
@@ -64,6 +52,12 @@ export async function statusCommand(io: Io, json: boolean): Promise<number> {
       return [d.path, d.state, recorded, detail];
     });
     io.out.write(renderTable(['DATASET', 'STATE', 'RECORDED', 'CHANGES'], rows));
+    for (const d of result.datasets) {
+      for (const c of d.changes ?? []) {
+        const mark = c.change === 'added' ? '+' : c.change === 'removed' ? '-' : '~';
+        io.out.write(`  ${mark} ${c.path ? `${d.path}/${c.path}` : d.path}${c.type === 'dir' ? '/' : ''}\n`);
+      }
+    }
   }
   return result.datasets.some((d) => d.state === 'error') ? 1 : 0;
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { LineageError, errorMessage } from '../errors';
-import { addCommand, initCommand, runCommand, runsCommand, statusCommand, type Io } from './commands';
+import { initCommand, runCommand, runsCommand, statusCommand, type Io } from './commands';
+import { addCommand, checkoutCommand, fsckCommand, gcCommand, unprotectCommand } from './storeCommands';
 
 declare const LINEAGE_VERSION: string;
 
@@ -37,8 +38,42 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .command('status')
     .description('compare each tracked dataset with its pointer: clean, modified or missing')
     .option('--json', 'machine-readable output')
+    .option('--files', 'list the added, removed and modified files')
+    .action(async (opts: { json?: boolean; files?: boolean }) => {
+      status = await statusCommand(io, opts.json === true, opts.files === true);
+    });
+  program
+    .command('checkout')
+    .description('make the workspace match the pointer files (or one dataset a given version)')
+    .argument('[paths...]', 'datasets to check out (all by default)')
+    .option('--version <hash>', 'put this version (hash or unique prefix) in place instead')
+    .option('--force', 'overwrite or delete files whose content is not saved in the store')
+    .action(async (paths: string[], opts: { version?: string; force?: boolean }) => {
+      status = await checkoutCommand(io, paths, opts);
+    });
+  program
+    .command('unprotect')
+    .description('turn hardlinked or symlinked files back into independent, writable copies')
+    .argument('<paths...>', 'files or folders')
+    .action(async (paths: string[]) => {
+      status = await unprotectCommand(io, paths);
+    });
+  program
+    .command('gc')
+    .description('remove objects no pointer references (a dry run unless --force)')
+    .option('--branches', 'also keep objects referenced at the tip of any local branch')
+    .option('--all-commits', 'also keep objects referenced by any commit')
+    .option('--force', 'delete (default: only report)')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { branches?: boolean; allCommits?: boolean; force?: boolean; json?: boolean }) => {
+      status = await gcCommand(io, opts);
+    });
+  program
+    .command('fsck')
+    .description('re-hash every object, check every tree, quarantine corrupt objects')
+    .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      status = await statusCommand(io, opts.json === true);
+      status = await fsckCommand(io, opts);
     });
   program
     .command('run')

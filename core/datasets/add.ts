@@ -8,7 +8,7 @@ import { withRepoLock } from '../store/lock';
 import { ObjectStore, Staging } from '../store/objects';
 import { chooseStoreMode } from '../store/storeMode';
 import { pointerPathFor, POINTER_SUFFIX, writePointer, type Pointer } from './pointer';
-import { scan, type ScanProgress } from './scan';
+import { scan, walkOptions, type ScanProgress } from './scan';
 import { StatCache } from './statCache';
 import { walk, walkFiles } from './walk';
 
@@ -86,7 +86,7 @@ async function addOne(repo: Repo, cache: StatCache, target: string, options: Add
   const objects = storeOf(repo);
   const staging = await objects.stage();
   try {
-    const walked = walk(abs, { symlinks: config.symlinks, root: repo.root });
+    const walked = walk(abs, walkOptions(repo, config.symlinks));
     const mode = chooseStoreMode(config.link, walkFiles(walked).next().value?.abs, staging);
     const { root, hashedFiles } = await scan(abs, {
       repo,

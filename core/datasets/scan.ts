@@ -7,7 +7,7 @@ import { hashFiles, type HashJob, type HashMode, type HashResult } from '../stor
 import type { ObjectStore, Staging } from '../store/objects';
 import type { StatCache } from './statCache';
 import { encodeTree, type TreeEntry } from './tree';
-import { walk, walkFiles, type WalkNode } from './walk';
+import { walk, walkFiles, type WalkNode, type WalkOptions } from './walk';
 
 /** A hashed file system tree (the workspace side of a comparison). */
 export type ScanNode =
@@ -49,7 +49,7 @@ export interface ScanResult {
  */
 export async function scan(abs: string, options: ScanOptions): Promise<ScanResult> {
   const { repo, cache } = options;
-  const tree = options.walked ?? walk(abs, { symlinks: options.symlinks, root: repo.root });
+  const tree = options.walked ?? walk(abs, walkOptions(repo, options.symlinks));
   const files = [...walkFiles(tree)];
   const totalBytes = files.reduce((sum, f) => sum + f.stamp.size, 0);
   options.onProgress?.({
@@ -64,6 +64,10 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
   const jobs: HashJob[] = [];
   const pending: typeof files = [];
   for (const file of files) {
+    if (file.object) {
+      hashes.set(file.abs, file.object); // a link into the store: its name is its hash
+      continue;
+    }
     const key = cacheKey(repo, file.abs);
     const known = cache.get(key, file.stamp);
     if (known && (!options.store || options.store.objects.has(known))) hashes.set(file.abs, known);
@@ -116,6 +120,10 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
     await objects.publish(staged, staging);
   }
   return { root, trees, hashedFiles: pending.length };
+}
+
+export function walkOptions(repo: Repo, symlinks: 'keep' | 'follow'): WalkOptions {
+  return { symlinks, root: repo.root, objects: repo.cache };
 }
 
 function cacheKey(repo: Repo, abs: string): string {

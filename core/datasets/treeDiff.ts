@@ -11,9 +11,11 @@ export type DiffNode =
 export type ChangeKind = 'added' | 'removed' | 'modified';
 
 export interface FileChange {
-  /** Path inside the dataset, with `/` separators. */
+  /** Path inside the dataset, with `/` separators ('' for the dataset itself). */
   path: string;
   change: ChangeKind;
+  /** Files and kept links; `dir` only for an empty folder, which is part of a version too. */
+  type: 'file' | 'symlink' | 'dir';
   /** Size on the new side (added, modified) or the old side (removed). */
   size: number;
 }
@@ -52,7 +54,7 @@ export async function* diffTrees(
     return;
   }
   if (before && after && before.type !== 'dir' && after.type !== 'dir') {
-    yield { path: prefix, change: 'modified', size: sizeOf(after) };
+    yield { path: prefix, change: 'modified', type: after.type, size: sizeOf(after) };
     return;
   }
   if (before) yield* every(store, before, prefix, 'removed');
@@ -66,10 +68,12 @@ async function* every(
   change: ChangeKind,
 ): AsyncGenerator<FileChange> {
   if (node.type !== 'dir') {
-    yield { path: prefix, change, size: sizeOf(node) };
+    yield { path: prefix, change, type: node.type, size: sizeOf(node) };
     return;
   }
-  for (const [name, child] of await childrenOf(store, node)) {
+  const children = await childrenOf(store, node);
+  if (children.size === 0) yield { path: prefix, change, type: 'dir', size: 0 };
+  for (const [name, child] of children) {
     yield* every(store, child, prefix ? `${prefix}/${name}` : name, change);
   }
 }

@@ -6,7 +6,7 @@ import { compareNames } from './tree';
 
 /** A file system tree as found on disk, before hashing. */
 export type WalkNode =
-  | { type: 'file'; abs: string; stamp: FileStamp; exec: boolean }
+  | { type: 'file'; abs: string; stamp: FileStamp; exec: boolean; object?: string }
   | { type: 'symlink'; abs: string; target: string }
   | { type: 'dir'; abs: string; children: Map<string, WalkNode> };
 
@@ -15,7 +15,14 @@ export interface WalkOptions {
   symlinks: 'keep' | 'follow';
   /** Nothing outside this folder may be reached through a link. */
   root: string;
+  /**
+   * The object store's folder: a link into it (placed by checkout with the symlink strategy) stands
+   * for the object's content, whatever the symlinks setting, and its hash is the object's name.
+   */
+  objects?: string;
 }
+
+const OBJECT_NAME = /sha256\/([0-9a-f]{2})\/([0-9a-f]{62})$/;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -42,6 +49,14 @@ function walkPath(abs: string, options: WalkOptions, realRoot: string, ancestors
     const resolved = path.resolve(path.dirname(abs), target);
     if (!inside(resolved, options.root) && !inside(resolved, realRoot)) {
       throw new LineageError(`symbolic link points outside the repository (to ${target})`, abs);
+    }
+    if (options.objects && inside(resolved, options.objects)) {
+      const name = OBJECT_NAME.exec(resolved.split(path.sep).join('/'));
+      const st = name ? fs.statSync(resolved, { throwIfNoEntry: false }) : undefined;
+      if (name && st?.isFile()) {
+        const stamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+        return { type: 'file', abs, stamp, exec: (st.mode & 0o111) !== 0, object: `${name[1]}${name[2]}` };
+      }
     }
     if (options.symlinks === 'keep') return { type: 'symlink', abs, target };
     let real: string;
