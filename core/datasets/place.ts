@@ -8,7 +8,8 @@ import { LineageError } from '../errors';
  * Put an object's content at `dest` with the first strategy that works, replacing what is there
  * atomically (a temp name in the same folder, then rename). reflink and copy give an independent,
  * writable file; hardlink and symlink share the read-only object (edit with `lineage unprotect`).
- * A hardlink cannot carry an exec bit the object lacks, so an executable falls through to the next.
+ * Objects are never executable, so an executable file cannot be a hardlink or symlink to one: it
+ * falls through to the next strategy.
  * Returns the strategy used.
  */
 export function placeObject(
@@ -27,7 +28,7 @@ export function placeObject(
       object,
     );
   for (const strategy of strategies) {
-    if (strategy === 'hardlink' && exec) continue;
+    if ((strategy === 'hardlink' || strategy === 'symlink') && exec) continue;
     const tmp = tempBeside(dest);
     try {
       switch (strategy) {
