@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { datasetStatus } from '../datasets/status';
 import { initRepo } from '../init';
 import { requireRepo } from '../repo';
