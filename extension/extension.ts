@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { DatasetStatus } from '../protocol/datasets';
 import { createLanguageClient } from './client';
+import { addDataset, checkoutDataset } from './datasetCommands';
 import { DatasetsTreeProvider } from './datasetsTree';
 import { LineageModel } from './model';
 import { RunsTablePanel } from './runsTablePanel';
@@ -32,6 +34,12 @@ export function activate(context: vscode.ExtensionContext): void {
       Promise.all([model.reloadRuns(), model.reloadDatasets()]),
     ),
     vscode.commands.registerCommand('lineage.showServerOutput', () => output.show()),
+    vscode.commands.registerCommand('lineage.addDataset', (target?: vscode.Uri | DatasetStatus, selection?: vscode.Uri[]) =>
+      addDataset(client, ready, target, selection),
+    ),
+    vscode.commands.registerCommand('lineage.checkoutDataset', (target?: vscode.Uri | DatasetStatus) =>
+      checkoutDataset(client, ready, target),
+    ),
   );
 }
 

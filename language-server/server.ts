@@ -14,6 +14,7 @@ import {
   runsChangedNotification,
   statusRequest,
 } from '../protocol/lsp';
+import { registerDataHandlers } from './dataHandlers';
 import { RunsWatcher } from './runsWatcher';
 
 /**
@@ -45,6 +46,7 @@ export function startServer(connection: Connection): void {
     watcher.start();
   });
 
+  registerDataHandlers(connection, () => repo);
   connection.onRequest(listRunsRequest, async () => (repo ? listRuns(repo) : { runs: [], problems: [] }));
   connection.onRequest(statusRequest, async () =>
     repo ? datasetStatus(repo) : { datasets: [], problems: [] },

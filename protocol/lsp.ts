@@ -1,10 +1,48 @@
-import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
+import {
+  NotificationType,
+  RequestType,
+  RequestType0,
+  type WorkDoneProgressParams,
+} from 'vscode-languageserver-protocol';
 import type { ListRunsResult } from './runs';
 import type { StatusResult } from './datasets';
 
 /** Custom LSP methods between the extension and the language server. Declared once, used by both. */
 export const listRunsRequest = new RequestType0<ListRunsResult, void>('lineage/listRuns');
 export const statusRequest = new RequestType0<StatusResult, void>('lineage/status');
+
+/**
+ * Track files or folders (`lineage add`). Send a `workDoneToken` to receive `$/progress` reports
+ * (percentage and "files · bytes" messages); cancelling the request stops the add and leaves the
+ * store and pointers as they were.
+ */
+export interface AddParams extends WorkDoneProgressParams {
+  /** Absolute paths inside the workspace. */
+  paths: string[];
+}
+export interface AddedDataset {
+  path: string;
+  pointerFile: string;
+  files: number;
+  size: number;
+  /** Files that had to be read; the rest were unchanged. */
+  hashedFiles: number;
+}
+export const addRequest = new RequestType<AddParams, AddedDataset[], void>('lineage/add');
+
+/** Make datasets match their pointers (`lineage checkout`); progress and cancellation as for add. */
+export interface CheckoutParams extends WorkDoneProgressParams {
+  /** Absolute data or pointer paths; all datasets when empty. */
+  paths: string[];
+  force: boolean;
+}
+export interface CheckedOutDataset {
+  path: string;
+  added: number;
+  removed: number;
+  modified: number;
+}
+export const checkoutRequest = new RequestType<CheckoutParams, CheckedOutDataset[], void>('lineage/checkout');
 
 export interface RunsChangedParams {
   /** Ids of runs whose files changed; empty when unknown (reload all). */

@@ -25,6 +25,8 @@ export interface CheckoutOptions {
   /** Overwrite or delete workspace files whose content is not in the store. */
   force?: boolean;
   onProgress?: (dataset: string, done: number, total: number) => void;
+  /** Stops between files: each file is replaced atomically, so a re-run completes the checkout. */
+  signal?: AbortSignal;
 }
 
 export interface CheckoutResult {
@@ -63,9 +65,10 @@ export async function checkout(repo: Repo, options: CheckoutOptions = {}): Promi
         const changes: FileChange[] = [];
         for await (const change of diffTrees(store, current, target)) changes.push(change);
         if (!options.force) refuseUnsaved(store, current, changes, dataPath);
-        const placed = apply(store, abs, changes, target, config.link, (done) =>
-          options.onProgress?.(dataPath, done, changes.length),
-        );
+        const placed = apply(store, abs, changes, target, config.link, (done) => {
+          options.signal?.throwIfAborted();
+          options.onProgress?.(dataPath, done, changes.length);
+        });
         for (const [file, hash] of placed) {
           const st = fs.lstatSync(file);
           if (st.isFile())

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  CancellationTokenSource,
   createProtocolConnection,
+  WorkDoneProgress,
+  type WorkDoneProgressReport,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   InitializedNotification,
@@ -14,6 +17,8 @@ import {
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import {
+  addRequest,
+  checkoutRequest,
   datasetsChangedNotification,
   listRunsRequest,
   runsChangedNotification,
@@ -167,5 +172,73 @@ describe('language server over stdio', () => {
       ],
     });
     await expect(changed).resolves.toEqual({});
+  });
+});
+
+describe('language server: add and checkout', () => {
+  it('adds a folder with $/progress reports and answers with the new dataset', async () => {
+    const root = workspace();
+    mkdirSync(path.join(root, 'data'));
+    for (let i = 0; i < 200; i++)
+      writeFileSync(path.join(root, 'data', `f${i}.bin`), Buffer.alloc(64 * 1024, i));
+    const conn = await startServer(root);
+    const reports: WorkDoneProgressReport[] = [];
+    conn.onProgress(WorkDoneProgress.type, 'add-1', (v) => {
+      if (v.kind === 'report') reports.push(v);
+    });
+    const changed = nextNotification(conn, datasetsChangedNotification);
+    const added = await conn.sendRequest(addRequest, {
+      paths: [path.join(root, 'data')],
+      workDoneToken: 'add-1',
+    });
+    expect(added).toEqual([
+      { path: 'data', pointerFile: 'data.lineage', files: 200, size: 200 * 64 * 1024, hashedFiles: 200 },
+    ]);
+    await changed;
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.at(-1)?.message).toMatch(/^data: 200\/200 files · 12\.5 MiB of 12\.5 MiB$/);
+    expect((await conn.sendRequest(statusRequest)).datasets[0]).toMatchObject({
+      path: 'data',
+      state: 'clean',
+    });
+  });
+
+  it('cancelling an add stops it and leaves no pointer and no staged objects', async () => {
+    const root = workspace();
+    mkdirSync(path.join(root, 'big'));
+    for (let i = 0; i < 8; i++)
+      writeFileSync(path.join(root, 'big', `part${i}`), Buffer.alloc(64 * 1024 * 1024, i));
+    const conn = await startServer(root);
+    const source = new CancellationTokenSource();
+    const pending = conn.sendRequest(addRequest, { paths: [path.join(root, 'big')] }, source.token);
+    setTimeout(() => source.cancel(), 150);
+    await expect(pending).rejects.toThrow(/cancelled/);
+    expect(existsSync(path.join(root, 'big.lineage'))).toBe(false);
+    expect(readdirSync(path.join(root, '.lineage', 'tmp'))).toEqual([]);
+    expect(lineage(root, ['fsck']).status).toBe(0);
+  });
+
+  it('reports an add outside the repository as an error naming the path', async () => {
+    const root = workspace();
+    const conn = await startServer(root);
+    await expect(conn.sendRequest(addRequest, { paths: ['/etc'] })).rejects.toThrow(
+      /\/etc: path is outside the Lineage repository/,
+    );
+  });
+
+  it('checks out a deleted dataset, refusing to discard unsaved files unless forced', async () => {
+    const root = workspace();
+    mkdirSync(path.join(root, 'data'));
+    writeFileSync(path.join(root, 'data', 'a.txt'), 'a');
+    lineage(root, ['add', 'data']);
+    const conn = await startServer(root);
+    writeFileSync(path.join(root, 'data', 'a.txt'), 'unsaved');
+    await expect(conn.sendRequest(checkoutRequest, { paths: [], force: false })).rejects.toThrow(
+      /not in the store: data\/a.txt/,
+    );
+    expect(
+      await conn.sendRequest(checkoutRequest, { paths: [path.join(root, 'data')], force: true }),
+    ).toEqual([{ path: 'data', added: 0, removed: 0, modified: 1 }]);
+    expect(readFileSync(path.join(root, 'data', 'a.txt'), 'utf8')).toBe('a');
   });
 });

@@ -1,0 +1,86 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { formatBytes } from '../core/util/format';
+import type { DatasetStatus } from '../protocol/datasets';
+import { addRequest, checkoutRequest } from '../protocol/lsp';
+import { withServerProgress } from './serverProgress';
+
+type Target = vscode.Uri | DatasetStatus | undefined;
+
+function pathsOf(target: Target, selection: vscode.Uri[] | undefined, root: vscode.Uri | undefined): string[] | null {
+  if (selection && selection.length > 1) return selection.map((u) => u.fsPath);
+  if (target instanceof vscode.Uri) return [target.fsPath];
+  if (target && root) return [path.join(root.fsPath, target.path)];
+  return null;
+}
+
+/** "Lineage: Add Dataset…": from the explorer, the Datasets tree, or a file/folder picker. */
+export async function addDataset(
+  client: LanguageClient,
+  ready: Promise<void>,
+  target?: Target,
+  selection?: vscode.Uri[],
+): Promise<void> {
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  let paths = pathsOf(target, selection, root);
+  if (!paths) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      defaultUri: root,
+      openLabel: 'Track with Lineage',
+      title: 'Lineage: Add Dataset',
+    });
+    if (!picked?.length) return;
+    paths = picked.map((u) => u.fsPath);
+  }
+  const chosen = paths;
+  await ready;
+  try {
+    const added = await withServerProgress(client, 'Lineage: Adding data', (workDoneToken, token) =>
+      client.sendRequest(addRequest, { paths: chosen, workDoneToken }, token),
+    );
+    const summary = added
+      .map((d) => `${d.path} (${d.files.toLocaleString('en')} files, ${formatBytes(d.size)})`)
+      .join(', ');
+    void vscode.window.showInformationMessage(
+      `Lineage: added ${summary}. Commit the .lineage pointer file${added.length > 1 ? 's' : ''} to pin this version.`,
+    );
+  } catch (err) {
+    showFailure('add', err);
+  }
+}
+
+/** "Lineage: Checkout Dataset": restore a dataset to its pointer; offers to discard unsaved files. */
+export async function checkoutDataset(client: LanguageClient, ready: Promise<void>, target?: Target): Promise<void> {
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const paths = pathsOf(target, undefined, root) ?? [];
+  await ready;
+  const run = (force: boolean) =>
+    withServerProgress(client, 'Lineage: Checking out data', (workDoneToken, token) =>
+      client.sendRequest(checkoutRequest, { paths, force, workDoneToken }, token),
+    );
+  try {
+    await report(await run(false));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!message.includes('not in the store')) return showFailure('checkout', err);
+    const choice = await vscode.window.showWarningMessage(`Lineage: ${message}`, { modal: true }, 'Discard and Check Out');
+    if (choice) await run(true).then(report, (e: unknown) => showFailure('checkout', e));
+  }
+}
+
+async function report(results: { path: string; added: number; removed: number; modified: number }[]): Promise<void> {
+  const parts = results.map((r) =>
+    r.added + r.removed + r.modified === 0 ? `${r.path} was up to date` : `${r.path}: ${r.added} added, ${r.removed} removed, ${r.modified} modified`,
+  );
+  void vscode.window.showInformationMessage(`Lineage: ${parts.join('; ')}`);
+}
+
+function showFailure(what: string, err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/cancelled/i.test(message)) void vscode.window.showInformationMessage(`Lineage: ${what} cancelled; nothing was changed.`);
+  else void vscode.window.showErrorMessage(`Lineage: ${what} failed: ${message}`);
+}
