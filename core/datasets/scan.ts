@@ -126,8 +126,9 @@ export function walkOptions(repo: Repo, symlinks: 'keep' | 'follow'): WalkOption
   return { symlinks, root: repo.root, objects: repo.cache };
 }
 
+/** The repo-relative path (callers only pass paths inside the repository). */
 function cacheKey(repo: Repo, abs: string): string {
-  return path.relative(repo.root, abs);
+  return abs.slice(repo.root.length + 1);
 }
 
 function resultHash(result: HashResult | undefined, abs: string): string {

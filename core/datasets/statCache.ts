@@ -11,38 +11,52 @@ export interface FileStamp {
   ino: number;
 }
 
+type Entry = [size: number, mtimeMs: number, ino: number, hash: string];
+
 /** Entries modified this close to the cache's write time are not trusted ("racy" stamps, as in git). */
 const RACY_MS = 10;
 
 /**
  * (path, size, mtime, inode) → SHA-256, so that status and re-add read no bytes of unchanged files.
- * Stored as one JSON file in `.lineage/state/`, replaced atomically. It is only a hint: every entry
+ * Stored as one text file, `.lineage/state/stat-cache`, replaced atomically. It is only a hint: every entry
  * is checked against a fresh lstat, and losing the file costs a re-hash, never a wrong answer.
  */
 export class StatCache {
-  private readonly entries = new Map<string, [size: number, mtimeMs: number, ino: number, hash: string]>();
+  private readonly entries = new Map<string, Entry>();
   private writtenAt = 0;
   private dirty = false;
 
   private constructor(private readonly file: string) {}
 
   static async load(repo: Repo): Promise<StatCache> {
-    const cache = new StatCache(path.join(repo.dir, 'state', 'stat-cache.json'));
+    const cache = new StatCache(path.join(repo.dir, 'state', 'stat-cache'));
+    let text: string;
     try {
-      const json = JSON.parse(await fs.readFile(cache.file, 'utf8')) as {
-        writtenAt?: unknown;
-        entries?: unknown;
-      };
-      if (typeof json.writtenAt === 'number' && json.entries && typeof json.entries === 'object') {
-        cache.writtenAt = json.writtenAt;
-        for (const [key, value] of Object.entries(json.entries as Record<string, unknown>)) {
-          if (Array.isArray(value) && value.length === 4)
-            cache.entries.set(key, value as [number, number, number, string]);
-        }
-      }
+      text = await fs.readFile(cache.file, 'utf8');
     } catch (err) {
-      if (!isErrnoCode(err, 'ENOENT') && !(err instanceof SyntaxError)) throw err;
-      // missing or damaged: start empty
+      if (isErrnoCode(err, 'ENOENT')) return cache;
+      throw err;
+    }
+    // Format: a header line `lineage-stat-cache 1 <writtenAt>`, then one line per file:
+    // `<sha256> <size> <mtimeMs> <ino> <path>` (the path last, so it may hold spaces).
+    // Parsed by hand: for 100,000 files this is several times faster than JSON.
+    const lines = text.split('\n');
+    const header = lines[0]?.split(' ');
+    if (header?.[0] !== 'lineage-stat-cache' || header[1] !== '1') return cache; // damaged: start empty
+    cache.writtenAt = Number(header[2]);
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i] as string;
+      const a = line.indexOf(' ', 65);
+      const b = line.indexOf(' ', a + 1);
+      const c = line.indexOf(' ', b + 1);
+      if (line.length < 70 || a < 0 || b < 0 || c < 0) continue;
+      const entry: Entry = [
+        Number(line.slice(65, a)),
+        Number(line.slice(a + 1, b)),
+        Number(line.slice(b + 1, c)),
+        line.slice(0, 64),
+      ];
+      if (entry.slice(0, 3).every(Number.isFinite)) cache.entries.set(line.slice(c + 1), entry);
     }
     return cache;
   }
@@ -65,8 +79,11 @@ export class StatCache {
   async save(): Promise<void> {
     if (!this.dirty) return;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const entries = Object.fromEntries(this.entries);
-    await writeFileAtomic(this.file, JSON.stringify({ writtenAt: Date.now(), entries }));
+    const lines = [`lineage-stat-cache 1 ${Date.now()}`];
+    for (const [key, [size, mtimeMs, ino, hash]] of this.entries) {
+      if (!key.includes('\n')) lines.push(`${hash} ${size} ${mtimeMs} ${ino} ${key}`);
+    }
+    await writeFileAtomic(this.file, lines.join('\n') + '\n');
     this.dirty = false;
   }
 }

@@ -107,7 +107,7 @@ function walkPath(abs: string, options: WalkOptions, realRoot: string, ancestors
   });
   const children = new Map<string, WalkNode>();
   for (const name of decoded.sort(compareNames)) {
-    children.set(name, walkPath(path.join(abs, name), options, realRoot, ancestors));
+    children.set(name, walkPath(`${abs}${path.sep}${name}`, options, realRoot, ancestors));
   }
   ancestors.delete(real);
   return { type: 'dir', abs, children };

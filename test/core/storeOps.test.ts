@@ -53,10 +53,11 @@ describe('stat cache', () => {
     expect(again.pointer.sha256).toBe(first.pointer.sha256);
     // Point the cache entry of an unchanged file at other content: a status that read the file would
     // call it unchanged; one that trusts the stat cache (reads nothing) calls it modified.
-    const cacheFile = path.join(repo.dir, 'state', 'stat-cache.json');
-    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
-    cache.entries['data/f3.txt'][3] = 'a'.repeat(64);
-    writeFileSync(cacheFile, JSON.stringify(cache));
+    const cacheFile = path.join(repo.dir, 'state', 'stat-cache');
+    const lines = readFileSync(cacheFile, 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.endsWith(' data/f3.txt'));
+    lines[at] = 'a'.repeat(64) + lines[at]!.slice(64);
+    writeFileSync(cacheFile, lines.join('\n'));
     expect(await state(repo)).toMatchObject({
       state: 'modified',
       modified: 1,
@@ -73,7 +74,7 @@ describe('stat cache', () => {
   it('survives a damaged cache file by re-hashing', async () => {
     const { repo, data } = await setup();
     await addPath(repo, data);
-    writeFileSync(path.join(repo.dir, 'state', 'stat-cache.json'), '{"writtenAt": 1, "entr');
+    writeFileSync(path.join(repo.dir, 'state', 'stat-cache'), 'lineage-stat-cache 1 17\nabc 1 2');
     expect((await addPath(repo, data)).hashedFiles).toBe(22);
     expect((await state(repo))?.state).toBe('clean');
   });
