@@ -8,7 +8,11 @@ import { withServerProgress } from './serverProgress';
 
 type Target = vscode.Uri | DatasetStatus | undefined;
 
-function pathsOf(target: Target, selection: vscode.Uri[] | undefined, root: vscode.Uri | undefined): string[] | null {
+function pathsOf(
+  target: Target,
+  selection: vscode.Uri[] | undefined,
+  root: vscode.Uri | undefined,
+): string[] | null {
   if (selection && selection.length > 1) return selection.map((u) => u.fsPath);
   if (target instanceof vscode.Uri) return [target.fsPath];
   if (target && root) return [path.join(root.fsPath, target.path)];
@@ -54,7 +58,11 @@ export async function addDataset(
 }
 
 /** "Lineage: Checkout Dataset": restore a dataset to its pointer; offers to discard unsaved files. */
-export async function checkoutDataset(client: LanguageClient, ready: Promise<void>, target?: Target): Promise<void> {
+export async function checkoutDataset(
+  client: LanguageClient,
+  ready: Promise<void>,
+  target?: Target,
+): Promise<void> {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
   const paths = pathsOf(target, undefined, root) ?? [];
   await ready;
@@ -67,20 +75,29 @@ export async function checkoutDataset(client: LanguageClient, ready: Promise<voi
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (!message.includes('not in the store')) return showFailure('checkout', err);
-    const choice = await vscode.window.showWarningMessage(`Lineage: ${message}`, { modal: true }, 'Discard and Check Out');
+    const choice = await vscode.window.showWarningMessage(
+      `Lineage: ${message}`,
+      { modal: true },
+      'Discard and Check Out',
+    );
     if (choice) await run(true).then(report, (e: unknown) => showFailure('checkout', e));
   }
 }
 
-async function report(results: { path: string; added: number; removed: number; modified: number }[]): Promise<void> {
+async function report(
+  results: { path: string; added: number; removed: number; modified: number }[],
+): Promise<void> {
   const parts = results.map((r) =>
-    r.added + r.removed + r.modified === 0 ? `${r.path} was up to date` : `${r.path}: ${r.added} added, ${r.removed} removed, ${r.modified} modified`,
+    r.added + r.removed + r.modified === 0
+      ? `${r.path} was up to date`
+      : `${r.path}: ${r.added} added, ${r.removed} removed, ${r.modified} modified`,
   );
   void vscode.window.showInformationMessage(`Lineage: ${parts.join('; ')}`);
 }
 
 function showFailure(what: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  if (/cancelled/i.test(message)) void vscode.window.showInformationMessage(`Lineage: ${what} cancelled; nothing was changed.`);
+  if (/cancelled/i.test(message))
+    void vscode.window.showInformationMessage(`Lineage: ${what} cancelled; nothing was changed.`);
   else void vscode.window.showErrorMessage(`Lineage: ${what} failed: ${message}`);
 }

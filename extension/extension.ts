@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DatasetStatus } from '../protocol/datasets';
 import { createLanguageClient } from './client';
 import { addDataset, checkoutDataset } from './datasetCommands';
+import { DatasetWatcher } from './datasetWatcher';
 import { DatasetsTreeProvider } from './datasetsTree';
 import { LineageModel } from './model';
 import { RunsTablePanel } from './runsTablePanel';
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsTree = new RunsTreeProvider(model);
   const datasetsTree = new DatasetsTreeProvider(model, root);
 
+  if (root) context.subscriptions.push(new DatasetWatcher(model, root));
   context.subscriptions.push(
     output,
     model,
@@ -34,8 +36,10 @@ export function activate(context: vscode.ExtensionContext): void {
       Promise.all([model.reloadRuns(), model.reloadDatasets()]),
     ),
     vscode.commands.registerCommand('lineage.showServerOutput', () => output.show()),
-    vscode.commands.registerCommand('lineage.addDataset', (target?: vscode.Uri | DatasetStatus, selection?: vscode.Uri[]) =>
-      addDataset(client, ready, target, selection),
+    vscode.commands.registerCommand(
+      'lineage.addDataset',
+      (target?: vscode.Uri | DatasetStatus, selection?: vscode.Uri[]) =>
+        addDataset(client, ready, target, selection),
     ),
     vscode.commands.registerCommand('lineage.checkoutDataset', (target?: vscode.Uri | DatasetStatus) =>
       checkoutDataset(client, ready, target),
