@@ -87,7 +87,7 @@ async function addOne(repo: Repo, cache: StatCache, target: string, options: Add
   const staging = await objects.stage();
   try {
     const walked = walk(abs, walkOptions(repo, config.symlinks));
-    const mode = chooseStoreMode(config.link, walkFiles(walked).next().value?.abs, staging);
+    const mode = chooseStoreMode(config.link, walkFiles(walked)[0]?.abs, staging);
     const { root, hashedFiles } = await scan(abs, {
       repo,
       cache,

@@ -48,8 +48,17 @@ export type DirEntry = z.infer<typeof dirEntrySchema>;
 export type SymlinkEntry = z.infer<typeof symlinkEntrySchema>;
 export type TreeEntry = FileEntry | DirEntry | SymlinkEntry;
 
+const SURROGATE_OR_ABOVE = /[\ud800-\uffff]/;
+
+/**
+ * Order of names by their UTF-8 bytes (= code point order). JavaScript's `<` compares UTF-16 code
+ * units, which agrees except between surrogate pairs and U+E000–U+FFFF; only then are bytes compared.
+ */
 export function compareNames(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  if (SURROGATE_OR_ABOVE.test(a) || SURROGATE_OR_ABOVE.test(b)) {
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Canonical bytes of a tree object. Entries are sorted here, whatever order they come in. */

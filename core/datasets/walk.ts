@@ -124,8 +124,11 @@ function describe(err: unknown, abs: string): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
+export type WalkFile = Extract<WalkNode, { type: 'file' }>;
+
 /** Every file node of a walk, depth first, in name order. */
-export function* walkFiles(node: WalkNode): Generator<Extract<WalkNode, { type: 'file' }>> {
-  if (node.type === 'file') yield node;
-  else if (node.type === 'dir') for (const child of node.children.values()) yield* walkFiles(child);
+export function walkFiles(node: WalkNode, out: WalkFile[] = []): WalkFile[] {
+  if (node.type === 'file') out.push(node);
+  else if (node.type === 'dir') for (const child of node.children.values()) walkFiles(child, out);
+  return out;
 }

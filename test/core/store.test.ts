@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeTree, encodeTree } from '../../core/datasets/tree';
+import { compareNames, decodeTree, encodeTree } from '../../core/datasets/tree';
 import { hashFiles } from '../../core/store/hashPool';
 import { ObjectStore } from '../../core/store/objects';
 import { tempDir } from '../helpers/tmp';
@@ -114,5 +114,14 @@ describe('tree objects', () => {
     ).toThrow(/duplicate/);
     expect(() => decodeTree(Buffer.from('{not json'), 'T')).toThrow(/not valid UTF-8 JSON/);
     expect(() => decodeTree(Buffer.from([0xff, 0xfe]), 'T')).toThrow(/not valid UTF-8 JSON/);
+  });
+});
+
+describe('compareNames', () => {
+  it('orders names by their UTF-8 bytes, also where UTF-16 order differs', () => {
+    const names = ['b', 'a', 'Z', 'é', '\uffff', '😀', 'ab', '', 'a\u0000'];
+    const byBytes = [...names].sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)));
+    expect([...names].sort(compareNames)).toEqual(byBytes);
+    expect(byBytes.indexOf('\uffff')).toBeLessThan(byBytes.indexOf('😀')); // UTF-16 order says otherwise
   });
 });
