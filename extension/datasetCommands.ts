@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { formatBytes } from '../core/util/format';
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import { formatBytes, listOf } from '../core/util/format';
 import type { DatasetStatus } from '../protocol/datasets';
-import { addRequest, checkoutRequest } from '../protocol/lsp';
+import { addRequest, checkoutRequest, UNSAVED_FILES_CODE } from '../protocol/lsp';
 import { withServerProgress } from './serverProgress';
 
 type Target = vscode.Uri | DatasetStatus | undefined;
@@ -73,11 +73,12 @@ export async function checkoutDataset(
   try {
     await report(await run(false));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    if (!message.includes('not in the store')) return showFailure('checkout', err);
+    if (!(err instanceof ResponseError) || err.code !== UNSAVED_FILES_CODE)
+      return showFailure('checkout', err);
+    const unsaved = (err.data as { unsaved?: string[] } | undefined)?.unsaved ?? [];
     const choice = await vscode.window.showWarningMessage(
-      `Lineage: ${message}`,
-      { modal: true },
+      `Checking out would discard ${unsaved.length === 1 ? '1 file' : `${unsaved.length} files`} whose content is not saved in the store: ${listOf(unsaved)}.`,
+      { modal: true, detail: 'To keep the changes, cancel and use "Lineage: Add Dataset…" first.' },
       'Discard and Check Out',
     );
     if (choice) await run(true).then(report, (e: unknown) => showFailure('checkout', e));
@@ -97,7 +98,9 @@ async function report(
 
 function showFailure(what: string, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
-  if (/cancelled/i.test(message))
+  if (/^cancelled after/.test(message))
+    void vscode.window.showInformationMessage(`Lineage: ${what} ${message}.`);
+  else if (/cancelled/i.test(message))
     void vscode.window.showInformationMessage(`Lineage: ${what} cancelled; nothing was changed.`);
   else void vscode.window.showErrorMessage(`Lineage: ${what} failed: ${message}`);
 }

@@ -5,11 +5,17 @@ import {
   type WorkDoneProgressReporter,
 } from 'vscode-languageserver';
 import { addPaths } from '../core/datasets/add';
-import { checkout } from '../core/datasets/checkout';
+import { checkout, UnsavedFilesError } from '../core/datasets/checkout';
+import type { ScanProgress } from '../core/datasets/scan';
 import { errorMessage, LineageError } from '../core/errors';
 import type { Repo } from '../core/repo';
 import { formatBytes } from '../core/util/format';
-import { addRequest, checkoutRequest, datasetsChangedNotification } from '../protocol/lsp';
+import {
+  addRequest,
+  checkoutRequest,
+  datasetsChangedNotification,
+  UNSAVED_FILES_CODE,
+} from '../protocol/lsp';
 
 /** An AbortSignal that fires when the client cancels the request. */
 function abortOn(token: CancellationToken): AbortSignal {
@@ -30,8 +36,22 @@ function throttled(reporter: WorkDoneProgressReporter): (percent: number, messag
   };
 }
 
-function failure(err: unknown): ResponseError<void> {
+function failure(err: unknown): ResponseError<unknown> {
+  if (err instanceof UnsavedFilesError)
+    return new ResponseError(UNSAVED_FILES_CODE, errorMessage(err), { unsaved: err.unsaved });
   return new ResponseError(1, errorMessage(err));
+}
+
+function addMessage(name: string, p: ScanProgress): string {
+  const count = (n: number): string => n.toLocaleString('en');
+  switch (p.phase) {
+    case 'scan':
+      return `${name}: ${count(p.totalFiles)} files · ${formatBytes(p.totalBytes)} to read`;
+    case 'hash':
+      return `${name}: ${count(p.files)}/${count(p.totalFiles)} files · ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}`;
+    case 'store':
+      return `${name}: saving ${count(p.totalFiles)} files to the store…`;
+  }
 }
 
 /** `lineage/add` and `lineage/checkout`, with work-done progress and cancellation. */
@@ -47,8 +67,8 @@ export function registerDataHandlers(connection: Connection, repoOf: () => Repo 
         signal: abortOn(token),
         onProgress: (name, p) =>
           report(
-            p.totalBytes > 0 ? (100 * p.bytes) / p.totalBytes : 100,
-            `${name}: ${p.files.toLocaleString('en')}/${p.totalFiles.toLocaleString('en')} files · ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}`,
+            p.phase === 'hash' ? (100 * p.bytes) / (p.totalBytes || 1) : p.phase === 'store' ? 100 : 0,
+            addMessage(name, p),
           ),
       });
       void connection.sendNotification(datasetsChangedNotification, {});

@@ -42,6 +42,8 @@ export interface CheckedOutDataset {
   removed: number;
   modified: number;
 }
+/** Error code of a checkout refused because it would discard unsaved files; `data: { unsaved: string[] }`. */
+export const UNSAVED_FILES_CODE = 4001;
 export const checkoutRequest = new RequestType<CheckoutParams, CheckedOutDataset[], void>('lineage/checkout');
 
 export interface RunsChangedParams {

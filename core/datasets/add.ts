@@ -45,7 +45,14 @@ export async function addPaths(
     const cache = await StatCache.load(repo);
     const results: AddResult[] = [];
     try {
-      for (const target of targets) results.push(await addOne(repo, cache, target, options));
+      for (const target of targets) {
+        if (options.signal?.aborted) {
+          // Datasets finished before the cancel stay added: say so rather than "nothing changed".
+          const done = results.map((r) => r.path).join(', ');
+          throw new LineageError(`cancelled${done ? ` after adding ${done}` : ''}`);
+        }
+        results.push(await addOne(repo, cache, target, options));
+      }
     } finally {
       await cache.save();
     }
@@ -98,6 +105,7 @@ async function addOne(repo: Repo, cache: StatCache, target: string, options: Add
       signal: options.signal,
     });
     if (root.type === 'symlink') throw new LineageError('is a symbolic link', abs);
+    options.signal?.throwIfAborted(); // the last moment a cancel leaves no trace
     const name = path.basename(abs);
     const pointer: Pointer = {
       schema: 1,

@@ -5,6 +5,7 @@ import { LineageError } from '../errors';
 import type { Repo } from '../repo';
 import { withRepoLock } from '../store/lock';
 import { hashBytes } from '../store/hash';
+import { listOf } from '../util/format';
 import type { ObjectStore } from '../store/objects';
 import { storeOf } from './add';
 import { findPointerFiles } from './find';
@@ -120,11 +121,14 @@ function refuseUnsaved(
       return node?.type === 'file' && !store.has(node.hash);
     })
     .map((c) => (c.path ? `${dataPath}/${c.path}` : dataPath));
-  if (unsaved.length > 0) {
-    const list =
-      unsaved.slice(0, 5).join(', ') + (unsaved.length > 5 ? `, and ${unsaved.length - 5} more` : '');
-    throw new LineageError(
-      `checkout would overwrite or delete ${unsaved.length} file(s) whose content is not in the store: ${list}. ` +
+  if (unsaved.length > 0) throw new UnsavedFilesError(unsaved);
+}
+
+/** Checkout refused: these workspace files (repo-relative) would be lost. */
+export class UnsavedFilesError extends LineageError {
+  constructor(readonly unsaved: string[]) {
+    super(
+      `checkout would overwrite or delete ${unsaved.length} file(s) whose content is not in the store: ${listOf(unsaved)}. ` +
         'Save them with `lineage add`, or use --force to discard them',
     );
   }

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { LineageError } from '../errors';
 import type { Repo } from '../repo';
 import { hashBytes } from '../store/hash';
@@ -117,6 +116,7 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
     });
     const { objects, staging } = options.store;
     for (const [hash, bytes] of trees) staged.push({ tmp: await staging.write(bytes), hash });
+    options.signal?.throwIfAborted();
     await objects.publish(staged, staging);
   }
   return { root, trees, hashedFiles: pending.length };

@@ -47,3 +47,8 @@ export function shortCommit(commit: string | null, dirty: boolean): string {
   if (!commit) return '—';
   return commit.slice(0, 7) + (dirty ? '*' : '');
 }
+
+/** `a, b, c, d, e, and 3 more`. */
+export function listOf(items: string[], max = 5): string {
+  return items.slice(0, max).join(', ') + (items.length > max ? `, and ${items.length - max} more` : '');
+}

@@ -240,6 +240,26 @@ describe('fsck', () => {
   });
 });
 
+describe('cancelling add', () => {
+  it.each(['scan', 'hash', 'store'] as const)(
+    'during %s leaves no pointer and no staged objects',
+    async (phase) => {
+      const { repo, data } = await setup();
+      const controller = new AbortController();
+      const add = addPath(repo, data, {
+        signal: controller.signal,
+        onProgress: (_name, p) => {
+          if (p.phase === phase) controller.abort(new Error('cancelled'));
+        },
+      });
+      await expect(add).rejects.toThrow(/cancelled/);
+      expect(existsSync(path.join(repo.root, 'data.lineage'))).toBe(false);
+      expect(readdirSync(repo.tmp)).toEqual([]);
+      expect((await fsck(repo)).issues).toEqual([]);
+    },
+  );
+});
+
 describe('bad input', () => {
   it('refuses special files, links out of the repository and non-UTF-8 names, naming the path', async () => {
     const { repo, data } = await setup();

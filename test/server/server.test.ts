@@ -196,7 +196,11 @@ describe('language server: add and checkout', () => {
     ]);
     await changed;
     expect(reports.length).toBeGreaterThan(0);
-    expect(reports.at(-1)?.message).toMatch(/^data: 200\/200 files · 12\.5 MiB of 12\.5 MiB$/);
+    const messages = reports.map((r) => r.message);
+    expect(messages[0]).toBe('data: 200 files · 12.5 MiB to read');
+    expect(messages).toContain('data: 200/200 files · 12.5 MiB of 12.5 MiB');
+    expect(messages.at(-1)).toBe('data: saving 200 files to the store…');
+    expect(reports.at(-1)?.percentage).toBe(100);
     expect((await conn.sendRequest(statusRequest)).datasets[0]).toMatchObject({
       path: 'data',
       state: 'clean',
