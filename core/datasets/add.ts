@@ -93,7 +93,7 @@ async function addOne(repo: Repo, cache: StatCache, target: string, options: Add
   const objects = storeOf(repo);
   const staging = await objects.stage();
   try {
-    const walked = walk(abs, walkOptions(repo, config.symlinks));
+    const walked = await walk(abs, walkOptions(repo, config.symlinks));
     const mode = chooseStoreMode(config.link, walkFiles(walked)[0]?.abs, staging);
     const { root, hashedFiles } = await scan(abs, {
       repo,

@@ -48,7 +48,7 @@ export interface ScanResult {
  */
 export async function scan(abs: string, options: ScanOptions): Promise<ScanResult> {
   const { repo, cache } = options;
-  const tree = options.walked ?? walk(abs, walkOptions(repo, options.symlinks));
+  const tree = options.walked ?? (await walk(abs, walkOptions(repo, options.symlinks)));
   const files = walkFiles(tree);
   const totalBytes = files.reduce((sum, f) => sum + f.stamp.size, 0);
   options.onProgress?.({
