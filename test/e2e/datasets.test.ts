@@ -3,7 +3,6 @@ import {
   existsSync,
   ftruncateSync,
   mkdirSync,
-  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -11,16 +10,13 @@ import {
   statfsSync,
   writeFileSync,
 } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPointer } from '../../core/datasets/pointer';
-import { createDemoWorkspace } from '../../scripts/demo/workspace.mjs';
-import { launchChromium, outputDir } from '../helpers/chromium';
-import { runCommand, startCodeServer, waitForWorkbench, type CodeServer } from '../helpers/codeServer';
+import { outputDir } from '../helpers/chromium';
+import { openWorkbench, runCommand, type Workbench } from '../helpers/codeServer';
 
-const VSIX = path.resolve(__dirname, '../../dist/lineage.vsix');
 const shots = outputDir('e2e');
 
 const IMAGES = 400;
@@ -39,25 +35,13 @@ const BIG_FILE_SIZE = 512 * 1024 * 1024;
 const GiB = 1024 ** 3;
 
 describe('Datasets in a real VS Code (code-server 4.96)', () => {
-  let server: CodeServer;
-  let browser: Browser;
+  let bench: Workbench;
   let page: Page;
   let workspace: string;
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lineage-e2e-datasets-'));
 
   beforeAll(async () => {
-    workspace = path.join(scratch, 'demo');
-    mkdirSync(workspace);
-    createDemoWorkspace(workspace, []);
-    server = await startCodeServer({
-      folder: workspace,
-      vsix: VSIX,
-      scratch: path.join(scratch, 'code-server'),
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await page.goto(server.url);
-    await waitForWorkbench(page, 'train.py');
+    bench = await openWorkbench([]);
+    ({ page, workspace } = bench);
     // A wider side bar, so tree descriptions ("modified (+0 −1 ~1) · 400 files · …") fit in screenshots.
     const sidebar = await page.locator('.part.sidebar').boundingBox();
     if (sidebar) {
@@ -69,11 +53,7 @@ describe('Datasets in a real VS Code (code-server 4.96)', () => {
     }
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   const toast = (text: string | RegExp): Locator =>
     page.locator('.notifications-toasts .notification-toast', { hasText: text });

@@ -1,46 +1,26 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoWorkspace, lineage } from '../../scripts/demo/workspace.mjs';
-import { launchChromium, outputDir } from '../helpers/chromium';
-import { runCommand, startCodeServer, waitForWorkbench, type CodeServer } from '../helpers/codeServer';
+import { lineage } from '../../scripts/demo/workspace.mjs';
+import { outputDir } from '../helpers/chromium';
+import { openWorkbench, runCommand, type Workbench } from '../helpers/codeServer';
 
-const VSIX = path.resolve(__dirname, '../../dist/lineage.vsix');
 const shots = outputDir('e2e');
 
 describe('Lineage in a real VS Code (code-server 4.96)', () => {
-  let server: CodeServer;
-  let browser: Browser;
+  let bench: Workbench;
   let page: Page;
   let workspace: string;
-  // Lives for the whole file (the per-test temp folders of helpers/tmp would vanish after test 1).
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lineage-e2e-'));
 
   beforeAll(async () => {
-    workspace = path.join(scratch, 'demo');
-    mkdirSync(workspace);
-    createDemoWorkspace(workspace, [
+    bench = await openWorkbench([
       { name: 'baseline', lr: 0.05, epochs: 30 },
       { name: 'high-lr', lr: 0.5, epochs: 30 },
     ]);
-    server = await startCodeServer({
-      folder: workspace,
-      vsix: VSIX,
-      scratch: path.join(scratch, 'code-server'),
-    });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    await page.goto(server.url);
-    await waitForWorkbench(page, 'train.py');
+    ({ page, workspace } = bench);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    server?.stop();
-    rmSync(scratch, { recursive: true, force: true });
-  });
+  afterAll(() => bench?.close());
 
   const runsTable = (): FrameLocator =>
     page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');

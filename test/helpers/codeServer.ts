@@ -1,6 +1,12 @@
-import type { Page } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startCodeServer } from '../../scripts/codeServer.mjs';
+import { createDemoWorkspace } from '../../scripts/demo/workspace.mjs';
+import { launchChromium } from './chromium';
 
-export { startCodeServer, type CodeServer } from '../../scripts/codeServer.mjs';
+const VSIX = path.resolve(__dirname, '../../dist/lineage.vsix');
 
 /** Wait until the workbench has loaded the user settings (dark theme) and the explorer shows `file`. */
 export async function waitForWorkbench(page: Page, file: string): Promise<void> {
@@ -20,4 +26,45 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
+}
+
+export interface Workbench {
+  /** The demo workspace folder (a git repository made by scripts/demo/workspace.mjs). */
+  workspace: string;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * A demo workspace with `runs` recorded, opened in code-server with the packaged .vsix installed,
+ * in headless Chromium, once the workbench is ready. `close()` stops everything and deletes it all.
+ */
+export async function openWorkbench(
+  runs: { name: string; lr: number; epochs: number }[],
+): Promise<Workbench> {
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'lineage-e2e-'));
+  const workspace = path.join(scratch, 'demo');
+  mkdirSync(workspace);
+  createDemoWorkspace(workspace, runs);
+  const server = await startCodeServer({
+    folder: workspace,
+    vsix: VSIX,
+    scratch: path.join(scratch, 'code-server'),
+  });
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(server.url);
+    await waitForWorkbench(page, 'train.py');
+    return { workspace, page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
