@@ -116,8 +116,9 @@ async function addOne(repo: Repo, cache: StatCache, target: string, options: Add
       files: root.type === 'file' ? 1 : root.files,
     };
     const pointerAbs = pointerPathFor(abs);
-    await writePointer(pointerAbs, pointer);
+    // .gitignore first: a crash between the two never leaves pinned data visible to git.
     const ignored = await ensureGitignoreEntry(path.dirname(abs), '/' + name);
+    await writePointer(pointerAbs, pointer);
     return { path: rel, pointerFile: repoRelative(repo, pointerAbs), pointer, ignored, hashedFiles };
   } finally {
     await staging.remove();

@@ -73,11 +73,10 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
     else {
       pending.push(file);
       const store = options.store;
-      jobs.push({
-        src: file.abs,
-        tmp: store ? store.staging.next() : null,
-        mode: store ? store.mode : 'hash',
-      });
+      // Objects are read-only and never executable: hardlinking an executable would change the
+      // user's file (one inode), so executables are copied.
+      const mode = !store ? 'hash' : store.mode === 'hardlink' && file.exec ? 'copy' : store.mode;
+      jobs.push({ src: file.abs, tmp: store ? store.staging.next() : null, mode });
     }
   }
   const cachedBytes = totalBytes - pending.reduce((sum, f) => sum + f.stamp.size, 0);

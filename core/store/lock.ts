@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -5,11 +6,25 @@ import { LineageError, isErrnoCode } from '../errors';
 import type { Repo } from '../repo';
 
 const POLL_MS = 100;
+/** A `lock.break` older than this was left by a process killed while breaking a lock. */
+const BREAK_STALE_MS = 5_000;
+
+interface Owner {
+  host: string;
+  pid: number;
+  what: string;
+}
 
 /**
- * Exclusive lock over the store and pointer files: `.lineage/lock`, created with O_EXCL and holding
- * the owner's host and pid. A lock left by a dead process on this host is taken over. Operations that
- * write (add, checkout, gc, fsck, unprotect) hold it; readers (status, listing) do not need it.
+ * Exclusive lock over the store and pointer files: `.lineage/lock`, holding the owner's host and
+ * pid. Writers (add, checkout, unprotect, gc, fsck) hold it; readers (status, listing) need not.
+ *
+ * - Taking it: the owner text is written to a private temp file, then hard-linked to `lock`; the
+ *   link either fails (held) or publishes a complete lock in one step.
+ * - A lock whose process is dead (same host) is broken only by a process holding `lock.break`
+ *   (created exclusively), and only if it still holds the same dead owner's text, so two waiters
+ *   can never both break it and then both hold it.
+ * - Releasing removes the lock only if it is still ours.
  */
 export async function withRepoLock<T>(
   repo: Repo,
@@ -19,19 +34,18 @@ export async function withRepoLock<T>(
 ): Promise<T> {
   const file = path.join(repo.dir, 'lock');
   await fs.mkdir(repo.dir, { recursive: true });
+  const mine = JSON.stringify({
+    host: os.hostname(),
+    pid: process.pid,
+    what,
+    since: new Date().toISOString(),
+  });
   const started = Date.now();
-  const me = JSON.stringify({ host: os.hostname(), pid: process.pid, what, since: new Date().toISOString() });
-  for (;;) {
-    try {
-      await fs.writeFile(file, me, { flag: 'wx' });
-      break;
-    } catch (err) {
-      if (!isErrnoCode(err, 'EEXIST')) throw err;
-    }
-    const owner = await readOwner(file);
-    const stale = owner ? owner.host === os.hostname() && !isAlive(owner.pid) : await olderThan(file, 5_000); // a holder killed before it wrote its name
-    if (stale) {
-      await fs.rm(file, { force: true }); // stale: its process is gone
+  while (!(await tryTake(file, mine))) {
+    const text = await readText(file);
+    const owner = text === null ? null : parseOwner(text);
+    if (text !== null && owner && owner.host === os.hostname() && !isAlive(owner.pid)) {
+      await breakStale(file, text);
       continue;
     }
     if (Date.now() - started > timeoutMs) {
@@ -46,32 +60,62 @@ export async function withRepoLock<T>(
   try {
     return await fn();
   } finally {
-    await fs.rm(file, { force: true });
+    if ((await readText(file)) === mine) await fs.rm(file, { force: true });
   }
 }
 
-async function readOwner(file: string): Promise<{ host: string; pid: number; what: string } | null> {
+async function tryTake(file: string, text: string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  await fs.writeFile(tmp, text);
   try {
-    const owner = JSON.parse(await fs.readFile(file, 'utf8')) as {
-      host?: unknown;
-      pid?: unknown;
-      what?: unknown;
-    };
+    await fs.link(tmp, file);
+    return true;
+  } catch (err) {
+    if (isErrnoCode(err, 'EEXIST')) return false;
+    throw err;
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+}
+
+/** Remove `file` if it still holds `staleText`, while holding `lock.break`. */
+async function breakStale(file: string, staleText: string): Promise<void> {
+  const breaker = `${file}.break`;
+  try {
+    await fs.writeFile(breaker, String(process.pid), { flag: 'wx' });
+  } catch (err) {
+    if (!isErrnoCode(err, 'EEXIST')) throw err;
+    const st = await fs.stat(breaker).catch(() => null);
+    if (st && Date.now() - st.mtimeMs > BREAK_STALE_MS) await fs.rm(breaker, { force: true });
+    await new Promise((r) => setTimeout(r, POLL_MS / 4));
+    return;
+  }
+  try {
+    if ((await readText(file)) === staleText) await fs.rm(file, { force: true });
+  } finally {
+    await fs.rm(breaker, { force: true });
+  }
+}
+
+async function readText(file: string): Promise<string | null> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (isErrnoCode(err, 'ENOENT')) return null;
+    throw err;
+  }
+}
+
+function parseOwner(text: string): Owner | null {
+  try {
+    const owner = JSON.parse(text) as { host?: unknown; pid?: unknown; what?: unknown };
     if (typeof owner.host === 'string' && typeof owner.pid === 'number') {
       return { host: owner.host, pid: owner.pid, what: String(owner.what ?? '') };
     }
   } catch {
-    // being written, or not ours: treat as held
+    // not a lock we understand: treat as held
   }
   return null;
-}
-
-async function olderThan(file: string, ms: number): Promise<boolean> {
-  try {
-    return Date.now() - (await fs.stat(file)).mtimeMs > ms;
-  } catch {
-    return false;
-  }
 }
 
 export function isAlive(pid: number): boolean {

@@ -140,7 +140,11 @@ describe('checkout', () => {
 
   it('hardlink strategy shares read-only inodes with the store; unprotect makes a writable copy', async () => {
     const { repo, data } = await setup(['hardlink', 'copy']);
-    await addPath(repo, data);
+    const first = await addPath(repo, data);
+    // An executable is copied, not linked: the user's file keeps its exec bit and stays writable.
+    expect(statSync(path.join(data, 'tool.sh')).mode & 0o777).toBe(0o755);
+    expect(await state(repo)).toMatchObject({ state: 'clean' });
+    expect((await addPath(repo, data)).pointer.sha256).toBe(first.pointer.sha256);
     const file = path.join(data, 'f4.txt');
     expect(statSync(file).nlink).toBe(2); // add linked the file into the store
     expect(statSync(file).mode & 0o222).toBe(0);
