@@ -98,6 +98,11 @@ export async function gcCommand(
   if (opts.json) {
     io.out.write(JSON.stringify(result, null, 2) + '\n');
   } else {
+    const shown = result.unreferenced.slice(0, 20);
+    for (const o of shown) io.out.write(`  ${o.hash}  ${formatBytes(o.size)}\n`);
+    if (result.unreferenced.length > shown.length) {
+      io.out.write(`  … and ${result.unreferenced.length - shown.length} more (--json lists them all)\n`);
+    }
     const what = `${result.unreferenced.length} unreferenced object(s), ${formatBytes(result.bytes)}`;
     const scope = history
       ? ` (keeping what ${history === 'branches' ? 'branch tips' : 'any commit'} reference)`

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lineage } from '../helpers/cli';
@@ -114,6 +114,43 @@ describe('lineage CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
       /broken\s+error\s+.*broken\.lineage: malformed pointer file: invalid YAML at line \d+/,
+    );
+  });
+});
+
+describe('lineage CLI: store commands', () => {
+  it('checkout restores, gc lists then deletes unreferenced objects, fsck reports corruption with exit 1', () => {
+    const root = initialized();
+    mkdirSync(path.join(root, 'data'));
+    writeFileSync(path.join(root, 'data', 'a.csv'), 'v1\n');
+    lineage(root, ['add', 'data']);
+    writeFileSync(path.join(root, 'data', 'a.csv'), 'v2\n');
+    lineage(root, ['add', 'data']);
+    rmSync(path.join(root, 'data'), { recursive: true });
+    expect(lineage(root, ['status']).stdout).toMatch(/data\s+missing/);
+    expect(lineage(root, ['checkout']).stdout).toBe('data: 1 added, 0 removed, 0 modified\n');
+    expect(readFileSync(path.join(root, 'data', 'a.csv'), 'utf8')).toBe('v2\n');
+
+    const dry = lineage(root, ['gc']);
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toMatch(
+      /^ {2}[0-9a-f]{64} {2}\d+ B\n {2}[0-9a-f]{64} {2}\d+ B\nWould delete 2 unreferenced object\(s\)/,
+    );
+    expect(lineage(root, ['gc', '--force']).stdout).toMatch(/Deleted 2 unreferenced object\(s\)/);
+    expect(lineage(root, ['fsck']).stdout).toMatch(/Checked 2 objects .*: all sound\./);
+
+    const objects = path.join(root, '.lineage', 'cache', 'sha256');
+    const victim = readdirSync(objects)
+      .flatMap((prefix) =>
+        readdirSync(path.join(objects, prefix)).map((rest) => path.join(objects, prefix, rest)),
+      )
+      .at(0)!;
+    chmodSync(victim, 0o644);
+    writeFileSync(victim, 'rot');
+    const bad = lineage(root, ['fsck']);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toMatch(
+      /^corrupt: [0-9a-f]{64}: content hashes to [0-9a-f]{64}; moved to quarantine$/m,
     );
   });
 });
