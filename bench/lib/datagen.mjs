@@ -5,22 +5,13 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import { prng } from '../../scripts/lib/prng.mjs';
 import { rmrf } from './fsutil.mjs';
+
+export { prng };
 
 const CHUNK = 8 * 1024 * 1024;
 const ZEROS = Buffer.alloc(CHUNK);
-
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function keystream(seed) {
   const key = createHash('sha256').update(`lineage-bench-${seed}`).digest().subarray(0, 16);

@@ -13,18 +13,9 @@ import {
 } from 'node:fs';
 import * as path from 'node:path';
 import { CLI } from '../helpers/cli';
+import { prng } from '../../scripts/lib/prng.mjs';
 
-/** mulberry32: a tiny seeded PRNG, so datasets and kill moments are the same on every run. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 function randomBytes(rnd: () => number, n: number): Buffer {
   const buf = Buffer.allocUnsafe(Math.ceil(n / 4) * 4);

@@ -7,6 +7,9 @@ import type { RunStatus, RunSummary } from '../../protocol/runs';
 import type { RunsTableToWebview } from '../../protocol/webview';
 import { launchChromium } from '../helpers/chromium';
 import { openRunsTable, type OpenOptions, type RunsTablePage } from './harness';
+import { prng } from '../../scripts/lib/prng.mjs';
+
+export { prng };
 
 /**
  * Call once at the top level of a test file: launches Chromium for the file and returns `panel`, which
@@ -43,18 +46,6 @@ export function usePanels(): (options: OpenOptions) => Promise<RunsTablePage> {
 // Data: what core/runs/list.ts produces for a small project (lowercase ULID ids, newest first).
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
-
-/** A small deterministic PRNG (mulberry32), so generated runs are the same on every run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A lowercase ULID for `timeMs`: 10 time characters, 16 random ones. */
 function ulid(timeMs: number, random: () => number): string {
