@@ -130,8 +130,10 @@ export class ObjectStore {
     return dest;
   }
 
-  /** Delete an object (gc). */
+  /** Delete an object (gc), and its `sha256/xx/` folder once that is empty. */
   async remove(hash: string): Promise<void> {
-    await fs.rm(this.objectPath(hash), { force: true });
+    const file = this.objectPath(hash);
+    await fs.rm(file, { force: true });
+    await fs.rmdir(path.dirname(file)).catch(() => undefined); // ENOTEMPTY: other objects remain
   }
 }

@@ -137,6 +137,10 @@ describe('lineage CLI: store commands', () => {
       /^ {2}[0-9a-f]{64} {2}\d+ B\n {2}[0-9a-f]{64} {2}\d+ B\nWould delete 2 unreferenced object\(s\)/,
     );
     expect(lineage(root, ['gc', '--force']).stdout).toMatch(/Deleted 2 unreferenced object\(s\)/);
+    const prefixes = readdirSync(path.join(root, '.lineage', 'cache', 'sha256'));
+    expect(
+      prefixes.every((p) => readdirSync(path.join(root, '.lineage', 'cache', 'sha256', p)).length > 0),
+    ).toBe(true);
     expect(lineage(root, ['fsck']).stdout).toMatch(/Checked 2 objects .*: all sound\./);
 
     const objects = path.join(root, '.lineage', 'cache', 'sha256');
