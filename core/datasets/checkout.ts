@@ -4,7 +4,6 @@ import { readConfig } from '../config';
 import { LineageError } from '../errors';
 import type { Repo } from '../repo';
 import { withRepoLock } from '../store/lock';
-import { hashBytes } from '../store/hash';
 import { listOf } from '../util/format';
 import type { ObjectStore } from '../store/objects';
 import { storeOf } from './add';
@@ -179,7 +178,7 @@ function entryAt(store: ObjectStore, root: DiffNode, rel: string): DiffNode {
     let children = treeCache.get(node);
     if (!children) {
       const file = store.objectPath(node.hash);
-      const entries = decodeTree(readVerifiedSync(store, node.hash), file);
+      const entries = decodeTree(store.readVerifiedSync(node.hash), file);
       children = new Map(entries.map((e) => [e.name, nodeOf(e)]));
       treeCache.set(node, children);
     }
@@ -187,13 +186,6 @@ function entryAt(store: ObjectStore, root: DiffNode, rel: string): DiffNode {
   }
   if (!node) throw new LineageError(`version has no entry '${rel}'`);
   return node;
-}
-
-function readVerifiedSync(store: ObjectStore, hash: string): Buffer {
-  const file = store.objectPath(hash);
-  const data = fs.readFileSync(file);
-  if (hashBytes(data) !== hash) throw new LineageError('object is corrupt; run `lineage fsck`', file);
-  return data;
 }
 
 /** Remove folders the version does not have (when empty) and create the ones it has, empty ones too. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, promises as fs, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, promises as fs, readFileSync, renameSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { LineageError, isErrnoCode } from '../errors';
 import { fsyncDir } from '../util/atomicWrite';
@@ -84,21 +84,19 @@ export class ObjectStore {
   /** Read a whole object and check that its bytes match its name. */
   async readVerified(hash: string): Promise<Buffer> {
     const file = this.objectPath(hash);
+    return verified(await fs.readFile(file).catch((err: unknown) => missing(err, hash, file)), hash, file);
+  }
+
+  /** readVerified for synchronous callers (checkout's per-file tree lookups). */
+  readVerifiedSync(hash: string): Buffer {
+    const file = this.objectPath(hash);
     let data: Buffer;
     try {
-      data = await fs.readFile(file);
+      data = readFileSync(file);
     } catch (err) {
-      if (isErrnoCode(err, 'ENOENT'))
-        throw new LineageError(`object ${hash} is missing from the cache`, file);
-      throw err;
+      return missing(err, hash, file);
     }
-    if (hashBytes(data) !== hash) {
-      throw new LineageError(
-        `object is corrupt: its content does not hash to ${hash}; run \`lineage fsck\``,
-        file,
-      );
-    }
-    return data;
+    return verified(data, hash, file);
   }
 
   /** Every object id in the store (names that are not object ids are skipped). */
@@ -136,4 +134,19 @@ export class ObjectStore {
     await fs.rm(file, { force: true });
     await fs.rmdir(path.dirname(file)).catch(() => undefined); // ENOTEMPTY: other objects remain
   }
+}
+
+function missing(err: unknown, hash: string, file: string): never {
+  if (isErrnoCode(err, 'ENOENT')) throw new LineageError(`object ${hash} is missing from the cache`, file);
+  throw err;
+}
+
+function verified(data: Buffer, hash: string, file: string): Buffer {
+  if (hashBytes(data) !== hash) {
+    throw new LineageError(
+      `object is corrupt: its content does not hash to ${hash}; run \`lineage fsck\``,
+      file,
+    );
+  }
+  return data;
 }
