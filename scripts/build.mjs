@@ -21,7 +21,14 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'language-server/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'core/cli/bin.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  // `lineage` is a small loader (code cache, see core/cli/loader.ts) in front of the CLI bundle.
+  { ...node, entryPoints: { 'cli-main': 'core/cli/bin.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { cli: 'core/cli/loader.ts' },
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
   {
     bundle: true,
     platform: 'browser',

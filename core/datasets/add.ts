@@ -10,6 +10,7 @@ import { chooseStoreMode } from '../store/storeMode';
 import { pointerPathFor, POINTER_SUFFIX, writePointer, type Pointer } from './pointer';
 import { scan, walkOptions, type ScanProgress } from './scan';
 import { StatCache } from './statCache';
+import { TreeMemo } from './treeMemo';
 import { walk, walkFiles } from './walk';
 
 export interface AddResult {
@@ -42,7 +43,7 @@ export async function addPaths(
   await ensureRepoDirs(repo);
   return withRepoLock(repo, 'add', async () => {
     await Staging.removeStale(repo.tmp);
-    const cache = await StatCache.load(repo);
+    const [cache, memo] = await Promise.all([StatCache.load(repo), TreeMemo.load(repo)]);
     const results: AddResult[] = [];
     try {
       for (const target of targets) {
@@ -51,10 +52,10 @@ export async function addPaths(
           const done = results.map((r) => r.path).join(', ');
           throw new LineageError(`cancelled${done ? ` after adding ${done}` : ''}`);
         }
-        results.push(await addOne(repo, cache, target, options));
+        results.push(await addOne(repo, { cache, memo }, target, options));
       }
     } finally {
-      await cache.save();
+      await Promise.all([cache.save(), memo.save()]);
     }
     return results;
   });
@@ -71,7 +72,12 @@ export async function addPath(repo: Repo, target: string, options: AddOptions = 
  * atomically, and make git ignore the data. Ordering: every object is durable in the store before
  * the pointer naming it is written, so a pointer never names a missing object.
  */
-async function addOne(repo: Repo, cache: StatCache, target: string, options: AddOptions): Promise<AddResult> {
+async function addOne(
+  repo: Repo,
+  { cache, memo }: { cache: StatCache; memo: TreeMemo },
+  target: string,
+  options: AddOptions,
+): Promise<AddResult> {
   const abs = path.resolve(target);
   const rel = repoRelative(repo, abs);
   const first = rel.split('/')[0];
@@ -100,6 +106,7 @@ async function addOne(repo: Repo, cache: StatCache, target: string, options: Add
       cache,
       symlinks: config.symlinks,
       store: { objects, staging, mode },
+      memo: { memo, objects },
       walked,
       onProgress: (p) => options.onProgress?.(rel, p),
       signal: options.signal,

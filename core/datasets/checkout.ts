@@ -133,10 +133,11 @@ export class UnsavedFilesError extends LineageError {
   }
 }
 
+/** (Checkout scans without the tree memo, so every scanned folder has its children.) */
 function nodeAt(root: ScanNode | undefined, rel: string): ScanNode | undefined {
   let node = root;
   for (const part of rel ? rel.split('/') : [])
-    node = node?.type === 'dir' ? node.children.get(part) : undefined;
+    node = node?.type === 'dir' ? node.children?.get(part) : undefined;
   return node;
 }
 

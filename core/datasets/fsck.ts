@@ -4,6 +4,7 @@ import { withRepoLock } from '../store/lock';
 import { Staging } from '../store/objects';
 import { storeOf } from './add';
 import { collectRoots, reachableObjects } from './reachable';
+import { TreeMemo } from './treeMemo';
 
 export interface FsckIssue {
   kind: 'corrupt' | 'unreadable' | 'missing' | 'bad-tree' | 'bad-pointer';
@@ -60,6 +61,8 @@ export async function fsck(
       issues.push({ kind: 'missing', target: hash, message: `named by ${where} but not in the store` });
     }
     for (const [hash, message] of broken) issues.push({ kind: 'bad-tree', target: hash, message });
+    // The memo vouches for stored trees and so for their files: after damage, trust nothing in it.
+    if (issues.length > 0) await TreeMemo.clear(repo);
     return { objects: hashes.length, bytes, issues, quarantined };
   });
 }

@@ -6,13 +6,15 @@ import { hashFiles, type HashJob, type HashMode, type HashResult } from '../stor
 import type { ObjectStore, Staging } from '../store/objects';
 import type { StatCache } from './statCache';
 import { encodeTree, type TreeEntry } from './tree';
+import type { TreeMemo } from './treeMemo';
 import { walk, walkFiles, type WalkNode, type WalkOptions } from './walk';
 
 /** A hashed file system tree (the workspace side of a comparison). */
 export type ScanNode =
   | { type: 'file'; hash: string; size: number; exec: boolean }
   | { type: 'symlink'; target: string }
-  | { type: 'dir'; hash: string; size: number; files: number; children: Map<string, ScanNode> };
+  /** `children` is absent for a folder answered by the tree memo: its tree object is in the store. */
+  | { type: 'dir'; hash: string; size: number; files: number; children?: Map<string, ScanNode> };
 
 export interface ScanProgress {
   phase: 'scan' | 'hash' | 'store';
@@ -32,6 +34,11 @@ export interface ScanOptions {
   signal?: AbortSignal;
   /** The walk of `abs`, if the caller has one already. */
   walked?: WalkNode;
+  /**
+   * Answer unchanged folders from this memo (their tree must be in `objects`), and record the
+   * folders hashed now. Unchanged folders then cost no per-file work at all.
+   */
+  memo?: { memo: TreeMemo; objects: ObjectStore };
 }
 
 export interface ScanResult {
@@ -49,12 +56,19 @@ export interface ScanResult {
 export async function scan(abs: string, options: ScanOptions): Promise<ScanResult> {
   const { repo, cache } = options;
   const tree = options.walked ?? (await walk(abs, walkOptions(repo, options.symlinks)));
-  const files = walkFiles(tree);
-  const totalBytes = files.reduce((sum, f) => sum + f.stamp.size, 0);
+  const hits = new Map<WalkNode, ScanNode>();
+  if (options.memo) findHits(tree, repo, options.memo, hits);
+  const files = walkFiles(tree, hits);
+  let totalFiles = files.length;
+  let totalBytes = files.reduce((sum, f) => sum + f.stamp.size, 0);
+  for (const hit of hits.values()) {
+    totalFiles += fileCount(hit);
+    totalBytes += hit.type === 'dir' ? hit.size : 0;
+  }
   options.onProgress?.({
     phase: 'scan',
-    files: files.length,
-    totalFiles: files.length,
+    files: totalFiles,
+    totalFiles,
     bytes: 0,
     totalBytes,
   });
@@ -85,8 +99,8 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
     (p) =>
       options.onProgress?.({
         phase: 'hash',
-        files: files.length - pending.length + p.files,
-        totalFiles: files.length,
+        files: totalFiles - pending.length + p.files,
+        totalFiles,
         bytes: cachedBytes + p.bytes,
         totalBytes,
       }),
@@ -104,12 +118,12 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
   });
 
   const trees = new Map<string, Buffer>();
-  const root = build(tree, hashes, options.store ? trees : null);
+  const root = build(tree, { repo, hashes, trees: options.store ? trees : null, hits, memo: options.memo });
   if (options.store) {
     options.onProgress?.({
       phase: 'store',
-      files: files.length,
-      totalFiles: files.length,
+      files: totalFiles,
+      totalFiles,
       bytes: totalBytes,
       totalBytes,
     });
@@ -141,20 +155,55 @@ function resultHash(result: HashResult | undefined, abs: string): string {
   throw new LineageError(`cannot read file: ${message}`, abs);
 }
 
-/** Build hashed nodes bottom-up; collect tree objects when `trees` is given. */
-function build(node: WalkNode, hashes: Map<string, string>, trees: Map<string, Buffer> | null): ScanNode {
+interface BuildContext {
+  repo: Repo;
+  hashes: Map<string, string>;
+  /** Collects tree objects (when storing). */
+  trees: Map<string, Buffer> | null;
+  hits: Map<WalkNode, ScanNode>;
+  memo: ScanOptions['memo'];
+}
+
+/**
+ * Mark the folders the memo answers: own listing unchanged, tree in the store, and every subfolder
+ * answered too. Returns whether `node` is answered.
+ */
+function findHits(
+  node: WalkNode,
+  repo: Repo,
+  { memo, objects }: NonNullable<ScanOptions['memo']>,
+  hits: Map<WalkNode, ScanNode>,
+): boolean {
+  if (node.type !== 'dir') return true;
+  let subfoldersHit = true;
+  for (const child of node.children.values()) {
+    if (child.type === 'dir' && !findHits(child, repo, { memo, objects }, hits)) subfoldersHit = false;
+  }
+  if (!subfoldersHit || !node.listing) return false;
+  const tree = memo.get(cacheKey(repo, node.abs), node.listing);
+  if (!tree || !objects.has(tree.hash)) return false;
+  for (const child of node.children.values()) hits.delete(child); // the parent stands for them
+  hits.set(node, { type: 'dir', ...tree });
+  return true;
+}
+
+/** Build hashed nodes bottom-up; collect tree objects when storing, and record them in the memo. */
+function build(node: WalkNode, context: BuildContext): ScanNode {
+  const { hashes, trees, hits, memo } = context;
   if (node.type === 'file') {
     const hash = hashes.get(node.abs);
     if (!hash) throw new LineageError('was not hashed', node.abs);
     return { type: 'file', hash, size: node.stamp.size, exec: node.exec };
   }
   if (node.type === 'symlink') return { type: 'symlink', target: node.target };
+  const hit = hits.get(node);
+  if (hit) return hit;
   const children = new Map<string, ScanNode>();
   const entries: TreeEntry[] = [];
   let size = 0;
   let files = 0;
   for (const [name, child] of node.children) {
-    const built = build(child, hashes, trees);
+    const built = build(child, context);
     children.set(name, built);
     entries.push(entryOf(name, built));
     if (built.type === 'file') {
@@ -168,6 +217,9 @@ function build(node: WalkNode, hashes: Map<string, string>, trees: Map<string, B
   const bytes = encodeTree(entries);
   const hash = hashBytes(bytes);
   trees?.set(hash, bytes);
+  // Stored trees are published by the caller; a status-only scan records trees already stored.
+  if (memo && node.listing && (trees || memo.objects.has(hash)))
+    memo.memo.set(cacheKey(context.repo, node.abs), node.listing, { hash, size, files });
   return { type: 'dir', hash, size, files, children };
 }
 

@@ -9,6 +9,7 @@ import { findPointerFiles } from './find';
 import { POINTER_SUFFIX, readPointer, type Pointer } from './pointer';
 import { exists, scan, type ScanProgress } from './scan';
 import { StatCache } from './statCache';
+import { TreeMemo } from './treeMemo';
 import { diffTrees, type DiffNode, type FileChange } from './treeDiff';
 
 export interface StatusOptions {
@@ -26,19 +27,19 @@ export interface StatusOptions {
 export async function datasetStatus(repo: Repo, options: StatusOptions = {}): Promise<StatusResult> {
   const config = await readConfig(repo);
   const store = storeOf(repo);
-  const cache = await StatCache.load(repo);
+  const [cache, memo] = await Promise.all([StatCache.load(repo), TreeMemo.load(repo)]);
   const datasets: DatasetStatus[] = [];
   for (const pointerFile of options.pointers ?? (await findPointerFiles(repo))) {
-    datasets.push(await statusOf(repo, store, cache, config.symlinks, pointerFile, options));
+    datasets.push(await statusOf(repo, store, { cache, memo }, config.symlinks, pointerFile, options));
   }
-  await cache.save();
+  await Promise.all([cache.save(), memo.save()]);
   return { datasets, problems: [] };
 }
 
 async function statusOf(
   repo: Repo,
   store: ObjectStore,
-  cache: StatCache,
+  { cache, memo }: { cache: StatCache; memo: TreeMemo },
   symlinks: 'keep' | 'follow',
   pointerFile: string,
   options: StatusOptions,
@@ -62,8 +63,15 @@ async function statusOf(
   const before = pointerNode(pointer);
   try {
     const after = (await exists(abs))
-      ? (await scan(abs, { repo, cache, symlinks, onProgress: (p) => options.onProgress?.(dataPath, p) }))
-          .root
+      ? (
+          await scan(abs, {
+            repo,
+            cache,
+            symlinks,
+            memo: { memo, objects: store },
+            onProgress: (p) => options.onProgress?.(dataPath, p),
+          })
+        ).root
       : undefined;
     if (!after) return { ...recorded, state: 'missing', removed: pointer.files };
     // A single-file dataset records no exec bit: compare content only.

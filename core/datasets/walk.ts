@@ -2,14 +2,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineageError, isErrnoCode } from '../errors';
 import type { FileStamp } from './statCache';
-import { isRegularFile, statFiles } from './statFiles';
-import { compareNames } from './tree';
+import { listDir, listDirs, type DirListing } from './listDirs';
 
 /** A file system tree as found on disk, before hashing. */
 export type WalkNode =
   | { type: 'file'; abs: string; stamp: FileStamp; exec: boolean; object?: string }
   | { type: 'symlink'; abs: string; target: string }
-  | { type: 'dir'; abs: string; children: Map<string, WalkNode> };
+  | { type: 'dir'; abs: string; children: Map<string, WalkNode>; listing?: ListingStamp };
+
+/**
+ * What a folder's own entries looked like (see DirListing): set only for a folder read directly
+ * (not through a link) whose entries are all regular files and folders, so that an equal digest
+ * means equal content for every file in it.
+ */
+export interface ListingStamp {
+  digest: string;
+  newestMs: number;
+}
 
 export interface WalkOptions {
   /** Keep symbolic links as links, or follow them to what they point to. */
@@ -24,46 +33,40 @@ export interface WalkOptions {
 }
 
 const OBJECT_NAME = /sha256\/([0-9a-f]{2})\/([0-9a-f]{62})$/;
+const S_IFMT = 0o170000;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+interface WalkState {
+  options: WalkOptions;
+  realRoot: string;
+  ancestors: Set<string>;
+  listings: Map<string, DirListing>;
+}
 
 /**
- * Walk a file or folder: folders are read with their entries' types (no stat needed), then every
- * regular file is stat'ed in one batch (see statFiles). Children are sorted by the UTF-8 bytes of
- * their names.
+ * Walk a file or folder. Folders are read (entries and their lstat) by listDirs, on worker threads
+ * for big trees. Children are sorted by the UTF-8 bytes of their names.
  * Refuses, with an error naming the path: names that are not valid UTF-8, special files, unreadable
  * folders, links that lead outside `root`, and link cycles.
  */
 export async function walk(abs: string, options: WalkOptions): Promise<WalkNode> {
   const realRoot = fs.realpathSync(options.root);
-  const pending: WalkFile[] = [];
-  const root = walkPath(abs, options, realRoot, new Set(), pending);
-  // Regular files (known from the directory entries' types) are stat'ed in one batch, in parallel.
-  const stats = await statFiles(pending.map((f) => f.abs));
-  pending.forEach((file, i) => {
-    const st = stats[i];
-    if (!st) throw new LineageError('file disappeared while the folder was being read', file.abs);
-    if (!isRegularFile(st.mode))
-      throw new LineageError('changed from a file to something else while being read', file.abs);
-    file.stamp = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
-    file.exec = (st.mode & 0o111) !== 0;
-  });
-  return root;
+  const stat = lstat(abs);
+  const listings = stat.isDirectory() ? await listDirs(abs) : new Map<string, DirListing>();
+  return walkPath(abs, { options, realRoot, ancestors: new Set(), listings }, stat);
 }
 
-function walkPath(
-  abs: string,
-  options: WalkOptions,
-  realRoot: string,
-  ancestors: Set<string>,
-  pending: WalkFile[],
-): WalkNode {
-  let stat: fs.Stats;
+function lstat(abs: string): fs.Stats {
   try {
-    stat = fs.lstatSync(abs);
+    return fs.lstatSync(abs);
   } catch (err) {
     throw describe(err, abs);
   }
+}
+
+function walkPath(abs: string, state: WalkState, stat = lstat(abs)): WalkNode {
+  const { options, realRoot } = state;
   if (stat.isSymbolicLink()) {
     const target = fs.readlinkSync(abs);
     const resolved = path.resolve(path.dirname(abs), target);
@@ -106,39 +109,53 @@ function walkPath(
       abs,
     );
   }
-  const real = options.symlinks === 'follow' ? fs.realpathSync(abs) : abs;
-  if (ancestors.has(real)) throw new LineageError('symbolic links form a cycle here', abs);
-  ancestors.add(real);
-  let dirents: fs.Dirent<Buffer>[];
-  try {
-    dirents = fs.readdirSync(abs, { encoding: 'buffer', withFileTypes: true });
-  } catch (err) {
-    throw describe(err, abs);
-  }
-  const entries = dirents.map((dirent) => {
-    try {
-      return { name: utf8.decode(dirent.name), regular: dirent.isFile() };
-    } catch {
-      const shown = JSON.stringify(dirent.name.toString('latin1'));
-      throw new LineageError(`contains a file name that is not valid UTF-8 (${shown}); rename it`, abs);
+  return walkDir(abs, state);
+}
+
+function walkDir(abs: string, state: WalkState): WalkNode {
+  const real = state.options.symlinks === 'follow' ? fs.realpathSync(abs) : abs;
+  if (state.ancestors.has(real)) throw new LineageError('symbolic links form a cycle here', abs);
+  state.ancestors.add(real);
+  // Folders reached through a followed link are not in `listings`: read them here.
+  const listed = state.listings.get(abs);
+  const listing = listed ?? listDir(abs);
+  if (listing.error) throw listingError(listing.error, abs);
+  const children = new Map<string, WalkNode>();
+  let plain = true;
+  const { names, stats } = listing;
+  names.forEach((name, i) => {
+    const child = `${abs}${path.sep}${name}`;
+    const mode = stats[i * 4 + 3] as number;
+    const kind = mode & S_IFMT;
+    if (kind === S_IFREG) {
+      const stamp = {
+        size: stats[i * 4] as number,
+        mtimeMs: stats[i * 4 + 1] as number,
+        ino: stats[i * 4 + 2] as number,
+      };
+      children.set(name, { type: 'file', abs: child, stamp, exec: (mode & 0o111) !== 0 });
+    } else if (kind === S_IFDIR) {
+      children.set(name, walkDir(child, state));
+    } else if (mode === 0) {
+      throw new LineageError('disappeared while the folder was being read', child);
+    } else {
+      plain = false;
+      children.set(name, walkPath(child, state));
     }
   });
-  const children = new Map<string, WalkNode>();
-  for (const { name, regular } of entries.sort((a, b) => compareNames(a.name, b.name))) {
-    const child = `${abs}${path.sep}${name}`;
-    if (regular) {
-      const file: WalkFile = {
-        type: 'file',
-        abs: child,
-        stamp: { size: 0, mtimeMs: 0, ino: 0 },
-        exec: false,
-      };
-      pending.push(file);
-      children.set(name, file);
-    } else children.set(name, walkPath(child, options, realRoot, ancestors, pending));
+  state.ancestors.delete(real);
+  const stamp = listed && plain ? { digest: listing.digest, newestMs: listing.newestMs } : undefined;
+  return { type: 'dir', abs, children, ...(stamp ? { listing: stamp } : {}) };
+}
+
+function listingError(error: NonNullable<DirListing['error']>, abs: string): Error {
+  if (error.badName !== undefined) {
+    const shown = JSON.stringify(error.badName);
+    return new LineageError(`contains a file name that is not valid UTF-8 (${shown}); rename it`, abs);
   }
-  ancestors.delete(real);
-  return { type: 'dir', abs, children };
+  if (error.code === 'EACCES') return new LineageError('permission denied', abs);
+  if (error.code === 'ENOENT') return new LineageError('disappeared while it was being read', abs);
+  return new LineageError(`cannot read folder (${error.code})`, abs);
 }
 
 function inside(p: string, root: string): boolean {
@@ -154,9 +171,14 @@ function describe(err: unknown, abs: string): Error {
 
 export type WalkFile = Extract<WalkNode, { type: 'file' }>;
 
-/** Every file node of a walk, depth first, in name order. */
-export function walkFiles(node: WalkNode, out: WalkFile[] = []): WalkFile[] {
+/** Every file node of a walk, depth first, in name order; none below the nodes in `skip`. */
+export function walkFiles(
+  node: WalkNode,
+  skip?: ReadonlyMap<WalkNode, unknown>,
+  out: WalkFile[] = [],
+): WalkFile[] {
+  if (skip?.has(node)) return out;
   if (node.type === 'file') out.push(node);
-  else if (node.type === 'dir') for (const child of node.children.values()) walkFiles(child, out);
+  else if (node.type === 'dir') for (const child of node.children.values()) walkFiles(child, skip, out);
   return out;
 }

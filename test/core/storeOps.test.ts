@@ -52,7 +52,9 @@ describe('stat cache', () => {
     expect(again.hashedFiles).toBe(0);
     expect(again.pointer.sha256).toBe(first.pointer.sha256);
     // Point the cache entry of an unchanged file at other content: a status that read the file would
-    // call it unchanged; one that trusts the stat cache (reads nothing) calls it modified.
+    // call it unchanged; one that trusts the stat cache (reads nothing) calls it modified. (Without
+    // the tree memo, which would answer for the whole folder: see treeMemo.test.ts.)
+    rmSync(path.join(repo.dir, 'state', 'tree-memo'), { force: true });
     const cacheFile = path.join(repo.dir, 'state', 'stat-cache');
     const lines = readFileSync(cacheFile, 'utf8').split('\n');
     const at = lines.findIndex((l) => l.endsWith(' data/f3.txt'));
@@ -75,6 +77,7 @@ describe('stat cache', () => {
     const { repo, data } = await setup();
     await addPath(repo, data);
     writeFileSync(path.join(repo.dir, 'state', 'stat-cache'), 'lineage-stat-cache 1 17\nabc 1 2');
+    rmSync(path.join(repo.dir, 'state', 'tree-memo'), { force: true });
     expect((await addPath(repo, data)).hashedFiles).toBe(22);
     expect((await state(repo))?.state).toBe('clean');
   });

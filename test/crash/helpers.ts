@@ -207,11 +207,17 @@ export function tmpEntries(root: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
-/** Files inside the staging folders of process `pid`. */
+/** Files inside the staging folders of process `pid` (a live process may remove one meanwhile). */
 export function stagedFiles(root: string, pid: number): number {
   return tmpEntries(root)
     .filter((name) => name.startsWith(`stage-${pid}-`))
-    .reduce((n, name) => n + readdirSync(path.join(root, '.lineage', 'tmp', name)).length, 0);
+    .reduce((n, name) => {
+      try {
+        return n + readdirSync(path.join(root, '.lineage', 'tmp', name)).length;
+      } catch {
+        return n; // removed between the two reads
+      }
+    }, 0);
 }
 
 /** The pid written in `.lineage/lock`, null when there is no lock, NaN when it is empty or torn. */
