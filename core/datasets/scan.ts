@@ -105,8 +105,9 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
         totalBytes,
       }),
     options.signal,
+    options.store?.objects.objectsDir ?? null,
   );
-  const staged: { tmp: string; hash: string }[] = [];
+  const staged: Parameters<ObjectStore['publish']>[0] = [];
   results.forEach((result, i) => {
     const file = pending[i];
     const job = jobs[i];
@@ -114,7 +115,8 @@ export async function scan(abs: string, options: ScanOptions): Promise<ScanResul
     const hash = resultHash(result, file.abs);
     hashes.set(file.abs, hash);
     cache.set(cacheKey(repo, file.abs), file.stamp, hash);
-    if (job.tmp) staged.push({ tmp: job.tmp, hash });
+    if (job.tmp && result && 'stored' in result && !result.stored)
+      staged.push({ tmp: job.tmp, hash, checked: job.mode === 'hardlink' ? 'link' : 'read-only' });
   });
 
   const trees = new Map<string, Buffer>();

@@ -12,7 +12,7 @@ export interface HashJob {
 }
 
 export type HashResult =
-  | { i: number; hash: string; size: number; mtimeMs: number; ino: number; mode: number }
+  | { i: number; hash: string; size: number; mtimeMs: number; ino: number; mode: number; stored: boolean }
   | { i: number; error: { code: string; message: string } };
 
 export interface HashProgress {
@@ -31,6 +31,8 @@ export async function hashFiles(
   jobs: HashJob[],
   onProgress?: (p: HashProgress) => void,
   signal?: AbortSignal,
+  /** The store's `sha256/` folder: staged objects it already holds are dropped (see hashWorker). */
+  objectsDir: string | null = null,
 ): Promise<HashResult[]> {
   const results: HashResult[] = new Array<HashResult>(jobs.length);
   if (jobs.length === 0) return results;
@@ -39,7 +41,7 @@ export async function hashFiles(
   const progress: HashProgress = { files: 0, bytes: 0 };
   const workers = Array.from(
     { length: threads },
-    () => new Worker(WORKER_SOURCE, { eval: true, workerData: { jobs, counter } }),
+    () => new Worker(WORKER_SOURCE, { eval: true, workerData: { jobs, counter, objectsDir } }),
   );
   const stop = (): void => {
     for (const w of workers) void w.terminate();

@@ -6,16 +6,18 @@
  * Job modes: `hash` reads the file; `copy` also writes the same bytes to `tmp` (so the object holds
  * exactly the bytes that were hashed); `hardlink` links `tmp` to the file and hashes it; `reflink`
  * clones the file to `tmp` and hashes the clone. A file whose size or mtime changed while it was read
- * is reported as changed, never stored.
+ * is reported as changed, never stored. With `objectsDir` (the store's `sha256/` folder), a staged
+ * object the store already holds is removed (`stored: true`); a new clone is made read-only.
  */
 export function hashWorkerMain(): void {
   const { parentPort, workerData } = process.getBuiltinModule('node:worker_threads');
   const fs = process.getBuiltinModule('node:fs');
   const { createHash } = process.getBuiltinModule('node:crypto');
   type Mode = 'hash' | 'copy' | 'hardlink' | 'reflink';
-  const { jobs, counter } = workerData as {
+  const { jobs, counter, objectsDir } = workerData as {
     jobs: { src: string; tmp: string | null; mode: Mode }[];
     counter: SharedArrayBuffer;
+    objectsDir: string | null;
   };
   const next = new Int32Array(counter);
   const buffer = Buffer.allocUnsafe(1024 * 1024);
@@ -63,7 +65,16 @@ export function hashWorkerMain(): void {
       if (size !== after.size || before.mtimeMs !== after.mtimeMs || before.size !== after.size) {
         throw Object.assign(new Error('file changed while it was being read'), { code: 'ECHANGED' });
       }
-      batch.push({ i, hash, size, mtimeMs: after.mtimeMs, ino: after.ino, mode: after.mode });
+      // Prepare the staged object for publishing here, on this core: drop it if the store has it
+      // already, else make a clone read-only (a copy was created read-only; a hard link is the
+      // user's own file, made read-only only when published, so a cancelled add leaves it as it was).
+      let stored = false;
+      if (job.tmp && objectsDir !== null) {
+        stored = fs.existsSync(`${objectsDir}/${hash.slice(0, 2)}/${hash.slice(2)}`);
+        if (stored) fs.rmSync(job.tmp, { force: true });
+        else if (job.mode === 'reflink') fs.chmodSync(job.tmp, 0o444);
+      }
+      batch.push({ i, hash, size, mtimeMs: after.mtimeMs, ino: after.ino, mode: after.mode, stored });
       batchBytes += size;
     } catch (err) {
       const e = err as { code?: string; message?: string };

@@ -24,9 +24,14 @@ export class ObjectStore {
     readonly tmpDir: string,
   ) {}
 
+  /** The folder holding the objects (`sha256/ab/cdef…`). */
+  get objectsDir(): string {
+    return path.join(this.cacheDir, 'sha256');
+  }
+
   objectPath(hash: string): string {
     if (!HASH_PATTERN.test(hash)) throw new LineageError(`not a SHA-256 object id: '${hash}'`);
-    return path.join(this.cacheDir, 'sha256', hash.slice(0, 2), hash.slice(2));
+    return path.join(this.objectsDir, hash.slice(0, 2), hash.slice(2));
   }
 
   has(hash: string): boolean {
@@ -54,8 +59,13 @@ export class ObjectStore {
   /**
    * Move staged files into the store under their hashes. Staged bytes are made durable before any
    * rename, and the renames before this returns. Objects that already exist are kept as they are.
+   * `checked` items were already found missing from the store, and made read-only unless they are
+   * hard links (by a hash worker).
    */
-  async publish(items: { tmp: string; hash: string }[], staging: Staging): Promise<void> {
+  async publish(
+    items: { tmp: string; hash: string; checked?: 'link' | 'read-only' }[],
+    staging: Staging,
+  ): Promise<void> {
     if (items.length === 0) return;
     await syncFileSystem(
       staging.dir,
@@ -64,10 +74,12 @@ export class ObjectStore {
     // Synchronous calls: one rename is a few microseconds, far less than a round trip through
     // libuv's thread pool, and publishing 100,000 objects is then a matter of a second.
     const dirs = new Set<string>();
-    for (const { tmp, hash } of items) {
+    const published = new Set<string>();
+    mkdirSync(this.objectsDir, { recursive: true });
+    for (const { tmp, hash, checked } of items) {
       const dest = this.objectPath(hash);
-      if (existsSync(dest)) {
-        rmSync(tmp, { force: true });
+      if (published.has(hash) || (!checked && existsSync(dest))) {
+        rmSync(tmp, { force: true }); // the same content twice, or already stored
         continue;
       }
       const dir = path.dirname(dest);
@@ -75,8 +87,9 @@ export class ObjectStore {
         mkdirSync(dir, { recursive: true });
         dirs.add(dir);
       }
-      chmodSync(tmp, 0o444);
+      if (checked !== 'read-only') chmodSync(tmp, 0o444);
       renameSync(tmp, dest);
+      published.add(hash);
     }
     await syncFileSystem(this.cacheDir, [...dirs]);
   }
