@@ -25,7 +25,8 @@ DIR="${LINEAGE_CODE_SERVER_DIR:-$HOME/.cache/lineage/code-server-$VERSION}"
 CS="$DIR/node_modules/code-server"
 ENTRY="$CS/out/node/entry.js"
 MARKER="$DIR/.install-complete"
-DEB_PACKAGES=(libkrb5-dev ripgrep chromium build-essential python3)
+# python3-sklearn: real training scripts and real data sets (its CSVs) for the tests.
+DEB_PACKAGES=(libkrb5-dev ripgrep chromium build-essential python3 python3-sklearn)
 
 log() { echo "[install-code-server] $*" >&2; }
 
