@@ -149,3 +149,37 @@ export const tableDiffSchema = z.object({
   warnings: z.array(z.string()),
 });
 export type TableDiff = z.infer<typeof tableDiffSchema>;
+
+// ---- Dataset history ------------------------------------------------------------------------------
+
+/** A run linked to a dataset version: it recorded that version as an input, or ran at a commit holding it. */
+export const versionRunSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** `input`: the run recorded this version; `commit`: inferred from the run's commit (and `dirty`). */
+  link: z.enum(['input', 'commit']),
+  dirty: z.boolean(),
+});
+export type VersionRun = z.infer<typeof versionRunSchema>;
+
+/** One commit that changed a dataset's pointer file. */
+export const datasetVersionSchema = z.object({
+  commit: z.string(),
+  author: z.string(),
+  email: z.string(),
+  date: z.string(),
+  subject: z.string(),
+  /** `removed`: the pointer file was deleted in this commit (hash null). */
+  change: z.enum(['added', 'modified', 'removed']),
+  hash: z.nullable(z.string()),
+  size: z.number(),
+  files: z.number(),
+  runs: z.array(versionRunSchema),
+});
+export type DatasetVersion = z.infer<typeof datasetVersionSchema>;
+
+export const datasetLogSchema = z.object({
+  dataset: z.string(),
+  versions: z.array(datasetVersionSchema),
+});
+export type DatasetLog = z.infer<typeof datasetLogSchema>;

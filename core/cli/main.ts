@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { LineageError, errorMessage } from '../errors';
+import { diffCommand, logCommand } from './diffCommands';
 import { initCommand, runCommand, runsCommand, statusCommand, type Io } from './commands';
 import { addCommand, checkoutCommand, fsckCommand, gcCommand, unprotectCommand } from './storeCommands';
 
@@ -74,6 +75,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
       status = await fsckCommand(io, opts);
+    });
+  program
+    .command('log')
+    .description('each version of a dataset through git history, with the runs that used it')
+    .argument('<path>', 'a dataset (data path or pointer file)')
+    .option('--json', 'machine-readable output')
+    .option('--limit <n>', 'at most this many commits')
+    .action(async (target: string, opts: { json?: boolean; limit?: string }) => {
+      status = await logCommand(io, target, opts);
+    });
+  program
+    .command('diff')
+    .description(
+      'what changed in the data between two revisions (commits, branches, tags, runs or `workspace`); HEAD against the workspace by default',
+    )
+    .argument('[args...]', '[<rev-a> [<rev-b>]] [--] [<path>…]')
+    .option('--json', 'machine-readable output')
+    .action(async (args: string[], opts: { json?: boolean }) => {
+      status = await diffCommand(io, args, opts);
     });
   program
     .command('run')

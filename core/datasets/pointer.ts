@@ -41,18 +41,19 @@ export function formatPointer(p: Pointer): string {
   return `# Lineage pointer: pins one version of '${p.path}'. Commit this file; the data itself is git-ignored.\n${body}`;
 }
 
-export function parsePointer(text: string, file: string): Pointer {
-  const parsed = pointerSchema.safeParse(parseYaml(text, file, 'malformed pointer file'));
+/** Parse a pointer file's text; errors name `shown` (e.g. `data.lineage at 3f2a1c0`), default `file`. */
+export function parsePointer(text: string, file: string, shown = file): Pointer {
+  const parsed = pointerSchema.safeParse(parseYaml(text, shown, 'malformed pointer file'));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue && issue.path.length > 0 ? `'${issue.path.join('.')}' ` : '';
-    throw new LineageError(`malformed pointer file: ${field}${issue?.message ?? 'invalid'}`, file);
+    throw new LineageError(`malformed pointer file: ${field}${issue?.message ?? 'invalid'}`, shown);
   }
   const expected = path.basename(file).slice(0, -POINTER_SUFFIX.length);
   if (parsed.data.path !== expected) {
     throw new LineageError(
       `malformed pointer file: 'path' is '${parsed.data.path}' but the file is named for '${expected}'`,
-      file,
+      shown,
     );
   }
   return parsed.data;

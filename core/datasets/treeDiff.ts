@@ -18,6 +18,19 @@ export interface FileChange {
   type: 'file' | 'symlink' | 'dir';
   /** Size on the new side (added, modified) or the old side (removed). */
   size: number;
+  /** Modified: the size before. */
+  oldSize?: number;
+  /** Files: content hash on the new side (added, modified) and the old side (removed, modified). */
+  hash?: string;
+  oldHash?: string;
+}
+
+export interface DiffOptions {
+  /**
+   * A stored tree the comparison needs is missing: called with its hash and path, and that subtree
+   * is left out. Without it, a missing tree is an error.
+   */
+  onMissing?: (hash: string, path: string) => void;
 }
 
 function same(a: DiffNode, b: DiffNode): boolean {
@@ -42,23 +55,42 @@ export async function* diffTrees(
   before: DiffNode | undefined,
   after: DiffNode | undefined,
   prefix = '',
+  options: DiffOptions = {},
 ): AsyncGenerator<FileChange> {
   if (before && after && same(before, after)) return;
   if (before?.type === 'dir' && after?.type === 'dir') {
-    const [a, b] = await Promise.all([childrenOf(store, before), childrenOf(store, after)]);
+    const [a, b] = await Promise.all([
+      childrenOf(store, before, prefix, options),
+      childrenOf(store, after, prefix, options),
+    ]);
+    if (!a || !b) return;
     const names = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) =>
       Buffer.compare(Buffer.from(x), Buffer.from(y)),
     );
     for (const name of names)
-      yield* diffTrees(store, a.get(name), b.get(name), prefix ? `${prefix}/${name}` : name);
+      yield* diffTrees(store, a.get(name), b.get(name), prefix ? `${prefix}/${name}` : name, options);
     return;
   }
   if (before && after && before.type !== 'dir' && after.type !== 'dir') {
-    yield { path: prefix, change: 'modified', type: after.type, size: sizeOf(after) };
+    yield {
+      path: prefix,
+      change: 'modified',
+      type: after.type,
+      size: sizeOf(after),
+      oldSize: sizeOf(before),
+      ...hashes(
+        after.type === 'file' ? after.hash : undefined,
+        before.type === 'file' ? before.hash : undefined,
+      ),
+    };
     return;
   }
-  if (before) yield* every(store, before, prefix, 'removed');
-  if (after) yield* every(store, after, prefix, 'added');
+  if (before) yield* every(store, before, prefix, 'removed', options);
+  if (after) yield* every(store, after, prefix, 'added', options);
+}
+
+function hashes(hash: string | undefined, oldHash: string | undefined): Pick<FileChange, 'hash' | 'oldHash'> {
+  return { ...(hash ? { hash } : {}), ...(oldHash ? { oldHash } : {}) };
 }
 
 async function* every(
@@ -66,15 +98,24 @@ async function* every(
   node: DiffNode,
   prefix: string,
   change: ChangeKind,
+  options: DiffOptions,
 ): AsyncGenerator<FileChange> {
   if (node.type !== 'dir') {
-    yield { path: prefix, change, type: node.type, size: sizeOf(node) };
+    const hash = node.type === 'file' ? node.hash : undefined;
+    yield {
+      path: prefix,
+      change,
+      type: node.type,
+      size: sizeOf(node),
+      ...(change === 'added' ? hashes(hash, undefined) : hashes(undefined, hash)),
+    };
     return;
   }
-  const children = await childrenOf(store, node);
+  const children = await childrenOf(store, node, prefix, options);
+  if (!children) return;
   if (children.size === 0) yield { path: prefix, change, type: 'dir', size: 0 };
   for (const [name, child] of children) {
-    yield* every(store, child, prefix ? `${prefix}/${name}` : name, change);
+    yield* every(store, child, prefix ? `${prefix}/${name}` : name, change, options);
   }
 }
 
@@ -85,8 +126,14 @@ function sizeOf(node: DiffNode): number {
 async function childrenOf(
   store: ObjectStore,
   node: Extract<DiffNode, { type: 'dir' }>,
-): Promise<Map<string, DiffNode>> {
+  prefix: string,
+  { onMissing }: DiffOptions,
+): Promise<Map<string, DiffNode> | null> {
   if (node.children) return node.children;
+  if (onMissing && !store.has(node.hash)) {
+    onMissing(node.hash, prefix);
+    return null;
+  }
   const entries = decodeTree(await store.readVerified(node.hash), store.objectPath(node.hash));
   return new Map(entries.map((e) => [e.name, nodeOf(e)]));
 }

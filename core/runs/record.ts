@@ -17,6 +17,21 @@ export const runHeaderSchema = z.looseObject({
   host: z.string(),
   /** Pid of the `lineage run` process that records the run (to detect crashes on this host). */
   pid: z.number().int(),
+  /**
+   * Dataset versions the run read: data path (repo-relative) and the root hash in the workspace when
+   * it started. Absent in runs recorded before inputs were tracked.
+   */
+  inputs: z
+    .array(
+      z.object({
+        path: z.string(),
+        type: z.enum(['file', 'dir']),
+        sha256: z.string(),
+        size: z.number(),
+        files: z.number(),
+      }),
+    )
+    .optional(),
 });
 export type RunHeader = z.infer<typeof runHeaderSchema>;
 
