@@ -16,6 +16,10 @@ const configSchema = z.looseObject({
     .default(['reflink', 'copy']),
   /** Symbolic links inside a dataset: kept as links, or followed (their targets are tracked). */
   symlinks: z.enum(['keep', 'follow'], { error: 'must be keep or follow' }).default('keep'),
+  /** Key columns of tables, by glob of repo-relative paths: how table diffs match rows. */
+  keys: z
+    .record(z.string(), z.array(z.string(), { error: 'must be a list of column names' }).min(1))
+    .default({}),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -36,6 +40,12 @@ schema: 1
 # Where \`lineage push\` / \`lineage pull\` will share data and runs (S3-compatible), e.g.:
 # remotes:
 #   origin: s3://my-bucket/lineage/
+
+# Key columns that identify a row, for table diffs (\`lineage diff\`, the Dataset Diff panel), by
+# glob of repo-relative paths. Without keys, rows are matched by their whole content.
+# keys:
+#   "data/sales/*.csv": [order_id]
+#   "data/events.parquet": [user_id, timestamp]
 
 # Experiments you launch by name, e.g. \`lineage run --experiment train\`:
 # experiments:

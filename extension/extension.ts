@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import type { DatasetStatus } from '../protocol/datasets';
 import { createLanguageClient } from './client';
 import { addDataset, checkoutDataset } from './datasetCommands';
+import { DatasetDiffPanel } from './datasetDiffPanel';
 import { DatasetWatcher } from './datasetWatcher';
+import { compareDataset, diffDataset } from './diffCommands';
+import { FILE_SCHEME, FileContentProvider } from './fileContent';
 import { DatasetsTreeProvider } from './datasetsTree';
 import { LineageModel } from './model';
 import { RunsTablePanel } from './runsTablePanel';
@@ -44,6 +47,14 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('lineage.checkoutDataset', (target?: vscode.Uri | DatasetStatus) =>
       checkoutDataset(client, ready, target),
     ),
+    vscode.commands.registerCommand('lineage.diffDataset', (target?: vscode.Uri | DatasetStatus) =>
+      diffDataset({ context, client, ready, model }, target),
+    ),
+    vscode.commands.registerCommand('lineage.compareDataset', (target?: vscode.Uri | DatasetStatus) =>
+      compareDataset({ context, client, ready, model }, target),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(FILE_SCHEME, new FileContentProvider()),
+    model.onDidChangeDatasets(() => DatasetDiffPanel.refreshWorkspacePanels()),
   );
 }
 

@@ -15,6 +15,7 @@ import {
   statusRequest,
 } from '../protocol/lsp';
 import { registerDataHandlers } from './dataHandlers';
+import { registerDiffHandlers } from './diffHandlers';
 import { RunsWatcher } from './runsWatcher';
 
 /**
@@ -47,6 +48,7 @@ export function startServer(connection: Connection): void {
   });
 
   registerDataHandlers(connection, () => repo);
+  registerDiffHandlers(connection, () => repo);
   connection.onRequest(listRunsRequest, async () => (repo ? listRuns(repo) : { runs: [], problems: [] }));
   connection.onRequest(statusRequest, async () =>
     repo ? datasetStatus(repo) : { datasets: [], problems: [] },

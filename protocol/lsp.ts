@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import type { ListRunsResult } from './runs';
 import type { StatusResult } from './datasets';
+import type { DatasetDiff, DatasetLog, TableDiff } from './diff';
 
 /** Custom LSP methods between the extension and the language server. Declared once, used by both. */
 export const listRunsRequest = new RequestType0<ListRunsResult, void>('lineage/listRuns');
@@ -54,3 +55,50 @@ export const runsChangedNotification = new NotificationType<RunsChangedParams>('
 export const datasetsChangedNotification = new NotificationType<Record<string, never>>(
   'lineage/datasetsChanged',
 );
+
+/** A dataset and two revisions: `workspace`, a commit, branch or tag, or a run (id, prefix, name). */
+export interface DiffParams {
+  /** Data path relative to the workspace root. */
+  dataset: string;
+  a: string;
+  b: string;
+}
+export interface DatasetDiffResult {
+  diff: DatasetDiff;
+  /** Changed files (paths inside the dataset) that are tables, shown as table diffs. */
+  tables: string[];
+}
+export const diffDatasetRequest = new RequestType<DiffParams, DatasetDiffResult, void>('lineage/diffDataset');
+
+export interface DiffTableParams extends DiffParams {
+  /** The table's path inside the dataset. */
+  path: string;
+  offset: number;
+  limit?: number;
+  /** Key columns; absent = configured keys (lineage.yaml `keys:`), else content matching. */
+  keys?: string[];
+}
+export const diffTableRequest = new RequestType<DiffTableParams, TableDiff, void>('lineage/diffTable');
+
+/** Where both sides of a changed file can be read (absolute paths; null where the file is absent). */
+export interface FileSidesParams extends DiffParams {
+  path: string;
+}
+export interface FileSides {
+  a: { file: string; label: string } | null;
+  b: { file: string; label: string } | null;
+}
+export const fileSidesRequest = new RequestType<FileSidesParams, FileSides, void>('lineage/fileSides');
+
+/** Revisions worth offering for a dataset: the workspace, branches and tags, its versions, runs. */
+export interface RevisionChoice {
+  rev: string;
+  kind: 'workspace' | 'branch' | 'tag' | 'commit' | 'run';
+  label: string;
+  description: string;
+  detail?: string;
+}
+export const revisionsRequest = new RequestType<{ dataset: string }, RevisionChoice[], void>(
+  'lineage/revisions',
+);
+export const datasetLogRequest = new RequestType<{ dataset: string }, DatasetLog, void>('lineage/datasetLog');

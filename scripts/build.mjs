@@ -18,6 +18,23 @@ const node = {
   define: { LINEAGE_VERSION: JSON.stringify(version) },
 };
 
+/** A webview panel's browser bundle: dist/webview/<name>.{js,css}. */
+function webview(entryPoints) {
+  return {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: 'linked',
+    minify: true,
+    logLevel: 'warning',
+    entryPoints,
+    outdir: 'dist/webview',
+    loader: { '.css': 'css' },
+    metafile: true,
+  };
+}
+
 const builds = [
   { ...node, entryPoints: { extension: 'extension/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { server: 'language-server/main.ts' }, outdir: 'dist' },
@@ -29,19 +46,9 @@ const builds = [
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   },
-  {
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    sourcemap: 'linked',
-    minify: true,
-    logLevel: 'warning',
-    entryPoints: { runsTable: 'webview-ui/runs-table/main.ts' },
-    outdir: 'dist/webview',
-    loader: { '.css': 'css' },
-    metafile: true,
-  },
+  // One browser build per webview panel, so each panel loads only its own code.
+  webview({ runsTable: 'webview-ui/runs-table/main.ts' }),
+  webview({ datasetDiff: 'webview-ui/dataset-diff/main.ts' }),
 ];
 
 if (watch) {
@@ -49,8 +56,9 @@ if (watch) {
   console.log('watching for changes…');
 } else {
   const results = await Promise.all(builds.map((options) => esbuild.build(options)));
-  const web = results.at(-1)?.metafile;
-  for (const [file, info] of Object.entries(web?.outputs ?? {})) {
-    if (!file.endsWith('.map')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+  for (const { metafile } of results) {
+    for (const [file, info] of Object.entries(metafile?.outputs ?? {})) {
+      if (!file.endsWith('.map')) console.log(`${file}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+    }
   }
 }

@@ -1,10 +1,19 @@
 import * as path from 'node:path';
-import type { DatasetDiff, DatasetLog } from '../../protocol/diff';
-import { datasetsOn, defaultRevisions, diffDatasets, targetOf } from '../diff/datasets';
+import type { ColumnStats, DatasetDiff, DatasetLog, TableDiff } from '../../protocol/diff';
+import {
+  datasetsOn,
+  defaultRevisions,
+  diffDatasets,
+  readSides,
+  targetOf,
+  type DiffTarget,
+} from '../diff/datasets';
+import { datasetTableDiff } from '../diff/tables';
+import { tableFormatOf } from '../diff/table/index';
 import { datasetLog } from '../diff/log';
 import { resolveRevision, WORKSPACE } from '../diff/sides';
-import { requireRepo, repoRelative } from '../repo';
-import { formatBytes, shortRunId } from '../util/format';
+import { requireRepo, repoRelative, type Repo } from '../repo';
+import { formatBytes, formatMetric, shortRunId } from '../util/format';
 import type { Io } from './commands';
 import { renderTable } from './table';
 
@@ -52,6 +61,10 @@ function formatLog(log: DatasetLog): string {
 
 export interface DiffOptions {
   json?: boolean;
+  /** Key columns for a table diff, comma-separated. */
+  key?: string;
+  offset?: string;
+  limit?: string;
 }
 
 /** `lineage diff [<rev-a> [<rev-b>]] [--] [<path>…]`: what changed in the data, file by file. */
@@ -59,6 +72,27 @@ export async function diffCommand(io: Io, args: string[], opts: DiffOptions): Pr
   const repo = requireRepo(io.cwd);
   const { revs, paths } = await splitArgs(repo, args);
   const [a, b] = defaultRevisions(revs);
+  const table = await tableTarget(
+    repo,
+    a,
+    b,
+    paths.map((p) => path.resolve(io.cwd, p)),
+  );
+  if (table) {
+    const [ra, rb] = await Promise.all([resolveRevision(repo, a), resolveRevision(repo, b)]);
+    const sides = await readSides(repo, table.dataset, ra, rb);
+    const result = await datasetTableDiff(repo, table.dataset, sides, table.file ?? '', {
+      ...(opts.key ? { keys: opts.key.split(',').map((k) => k.trim()) } : {}),
+      offset: Number(opts.offset ?? 0),
+      pageSize: Number(opts.limit ?? 20),
+    });
+    io.out.write(
+      opts.json
+        ? JSON.stringify(result, null, 2) + '\n'
+        : formatTableDiff(table.dataset, [sides[0].side.label, sides[1].side.label], result),
+    );
+    return 0;
+  }
   const diffs = await diffDatasets(
     repo,
     a,
@@ -74,11 +108,19 @@ export async function diffCommand(io: Io, args: string[], opts: DiffOptions): Pr
   return 0;
 }
 
+/** The one table file the paths name, if they name exactly one file inside a dataset that is a table. */
+async function tableTarget(repo: Repo, a: string, b: string, paths: string[]): Promise<DiffTarget | null> {
+  if (paths.length !== 1 || !tableFormatOf(paths[0] as string)) return null;
+  const known = await datasetsOn(
+    repo,
+    await Promise.all([resolveRevision(repo, a), resolveRevision(repo, b)]),
+  );
+  const target = targetOf(repo, paths[0] as string, known);
+  return target.file ? target : null;
+}
+
 /** Revisions come first; the rest (or everything after `--`) are paths, as with `git diff`. */
-async function splitArgs(
-  repo: ReturnType<typeof requireRepo>,
-  args: string[],
-): Promise<{ revs: string[]; paths: string[] }> {
+async function splitArgs(repo: Repo, args: string[]): Promise<{ revs: string[]; paths: string[] }> {
   const dash = args.indexOf('--');
   if (dash >= 0) return { revs: args.slice(0, dash), paths: args.slice(dash + 1) };
   const revs: string[] = [];
@@ -124,4 +166,86 @@ export function formatDiff(diff: DatasetDiff): string {
     lines.push(`  ? ${m.path || '.'}: tree ${m.hash} is not in the local store; its files cannot be listed`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** A table diff for the terminal: row counts, schema changes, per-column statistics, changed rows. */
+export function formatTableDiff(dataset: string, sides: [string, string], t: TableDiff): string {
+  const lines = [`${dataset}/${t.path}: ${sides[0]} → ${sides[1]}`];
+  lines.push(
+    t.matching === 'key'
+      ? `  rows matched on key ${t.keys.join(', ')}`
+      : '  no key columns: rows matched by content, so a changed row shows as removed + added (set keys with --key)',
+  );
+  const r = t.rows;
+  lines.push(
+    `  rows: ${r.before} → ${r.after}   +${r.added} added  -${r.removed} removed  ~${r.changed} changed  ${r.unchanged} unchanged` +
+      (t.duplicateKeys ? `   (${t.duplicateKeys} duplicate keys)` : ''),
+  );
+  const schema = t.columns
+    .filter((c) => c.change !== 'same')
+    .map((c) =>
+      c.change === 'added'
+        ? `+${c.name} (${c.after ?? '?'})`
+        : c.change === 'removed'
+          ? `-${c.name}`
+          : `~${c.name} ${c.before ?? '?'} → ${c.after ?? '?'}`,
+    );
+  if (schema.length) lines.push(`  columns: ${schema.join('  ')}`);
+  const stat = (s: ColumnStats | null): string => {
+    if (!s) return '—';
+    const range = s.min !== undefined ? ` ${String(s.min)}…${String(s.max)}` : '';
+    const mean = s.mean !== undefined ? ` mean ${formatMetric(s.mean)}` : '';
+    const top = s.top?.length
+      ? ` top ${s.top
+          .slice(0, 2)
+          .map((v) => `${v.value}×${v.count}`)
+          .join(' ')}`
+      : '';
+    return `${s.count} vals, ${s.nulls} null, ${s.distinct}${s.distinctCapped ? '+' : ''} distinct${range}${mean}${top}`;
+  };
+  const rows = t.columns.map((c) => [
+    c.name,
+    c.before === c.after ? (c.after ?? '') : `${c.before ?? '—'} → ${c.after ?? '—'}`,
+    stat(c.statsBefore),
+    stat(c.statsAfter),
+    String(c.changedCells),
+  ]);
+  lines.push(indent(renderTable(['COLUMN', 'TYPE', 'BEFORE', 'AFTER', 'CHANGED CELLS'], rows)));
+  const { page } = t;
+  if (page.total > 0) {
+    lines.push(`  changed rows ${page.offset + 1}–${page.offset + page.rows.length} of ${page.total}:`);
+    const names = t.columns.map((c) => c.name);
+    for (const row of page.rows) {
+      const key = row.key.length
+        ? t.keys.map((k, i) => `${k}=${row.key[i] ?? ''}`).join(' ')
+        : `row ${row.rowAfter ?? row.rowBefore}`;
+      if (row.change === 'changed') {
+        const cells = row.changed.map(
+          (i) => `${names[i] ?? i}: ${cell(row.before?.[i])} → ${cell(row.after?.[i])}`,
+        );
+        lines.push(`  ~ ${key}  ${cells.join('  ')}`);
+      } else {
+        const values = (row.after ?? row.before ?? []).map(cell).join(', ');
+        lines.push(`  ${row.change === 'added' ? '+' : '-'} ${key}  ${values}`);
+      }
+    }
+    if (page.offset + page.rows.length < page.total)
+      lines.push(
+        `  … ${page.total - page.offset - page.rows.length} more (--offset ${page.offset + page.rows.length})`,
+      );
+  }
+  for (const w of t.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n') + '\n';
+}
+
+function cell(value: string | null | undefined): string {
+  return value === null || value === undefined ? '∅' : value;
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
 }

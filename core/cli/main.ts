@@ -90,11 +90,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .description(
       'what changed in the data between two revisions (commits, branches, tags, runs or `workspace`); HEAD against the workspace by default',
     )
-    .argument('[args...]', '[<rev-a> [<rev-b>]] [--] [<path>…]')
+    .argument(
+      '[args...]',
+      '[<rev-a> [<rev-b>]] [--] [<path>…]; a table file (CSV, TSV, JSON lines, Parquet) shows its rows',
+    )
     .option('--json', 'machine-readable output')
-    .action(async (args: string[], opts: { json?: boolean }) => {
-      status = await diffCommand(io, args, opts);
-    });
+    .option('--key <columns>', 'table diff: match rows on these key columns (comma-separated)')
+    .option('--offset <n>', 'table diff: first changed row to show', '0')
+    .option('--limit <n>', 'table diff: changed rows to show', '20')
+    .action(
+      async (args: string[], opts: { json?: boolean; key?: string; offset?: string; limit?: string }) => {
+        status = await diffCommand(io, args, opts);
+      },
+    );
   program
     .command('run')
     .description('run a command as a recorded run (metrics: append JSON lines to $LINEAGE_METRICS)')

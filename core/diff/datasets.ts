@@ -53,11 +53,16 @@ export async function diffDatasets(
       : known.map((dataset) => ({ dataset, file: null }));
   const diffs: DatasetDiff[] = [];
   for (const dataset of [...new Set(targets.map((t) => t.dataset))]) {
-    const [sa, sb] = await readSides(repo, dataset, ra, rb);
-    const diff = await diffDataset(repo, dataset, sa, sb);
-    if (paths.length > 0 || sa.side.hash !== sb.side.hash) diffs.push(diff);
+    const sides = await readSides(repo, dataset, ra, rb);
+    const diff = await datasetDiffFor(repo, dataset, sides);
+    if (paths.length > 0 || sides[0].side.hash !== sides[1].side.hash) diffs.push(diff);
   }
   return diffs;
+}
+
+/** The file-level diff of one dataset between two sides already read. */
+export function datasetDiffFor(repo: Repo, dataset: string, [a, b]: [Side, Side]): Promise<DatasetDiff> {
+  return diffDataset(repo, dataset, a, b);
 }
 
 /** Datasets (data paths) with a pointer on any of these sides. */

@@ -1,7 +1,7 @@
 // Builds a demo workspace with the real CLI: a git repository with a tracked dataset, a training
 // script and recorded runs. Used by `npm start` and by the end-to-end tests.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -34,13 +34,43 @@ function blobsCsv(n, seed) {
   let s = seed;
   const rand = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  const lines = ['x1,x2,label'];
+  const lines = ['id,x1,x2,label'];
   for (let i = 0; i < n; i++) {
     const label = i % 2;
     const c = label ? 1.2 : -1.2;
-    lines.push(`${(c + gauss()).toFixed(4)},${(c + gauss()).toFixed(4)},${label}`);
+    lines.push(`${i + 1},${(c + gauss()).toFixed(4)},${(c + gauss()).toFixed(4)},${label}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Version 2 of the training data, as a data scientist would make it: 6 points relabelled, 3 outliers
+ * dropped, 10 new points, and a notes file.
+ */
+function dataV2(dir) {
+  const file = path.join(dir, 'data', 'train.csv');
+  const [header, ...rows] = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const relabelled = new Set([4, 9, 16, 25, 36, 49]);
+  const dropped = new Set([100, 200, 300]);
+  const kept = rows
+    .map((line) => line.split(','))
+    .filter(([id]) => !dropped.has(Number(id)))
+    .map(([id, x1, x2, label]) => [
+      id,
+      x1,
+      x2,
+      relabelled.has(Number(id)) ? String(1 - Number(label)) : label,
+    ]);
+  const extra = blobsCsv(10, 99)
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((line, i) => [String(401 + i), ...line.split(',').slice(1)]);
+  writeFileSync(file, [header, ...[...kept, ...extra].map((r) => r.join(','))].join('\n') + '\n');
+  writeFileSync(
+    path.join(dir, 'data', 'NOTES.txt'),
+    'v2: relabelled 6 points after review; dropped 3 outliers; 10 new points.\n',
+  );
 }
 
 /**
@@ -64,6 +94,8 @@ export function createDemoWorkspace(
     '# Lineage demo\n\nTrain with `lineage run -- python3 train.py --lr 0.1`.\n',
   );
   lineage(dir, 'init');
+  // Rows of the CSVs are identified by their `id` column: table diffs match rows on it.
+  appendFileSync(path.join(dir, 'lineage.yaml'), '\nkeys:\n  "data/*.csv": [id]\n');
   lineage(dir, 'add', 'data');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'Demo: training script and dataset v1');
@@ -82,5 +114,9 @@ export function createDemoWorkspace(
       String(run.epochs),
     );
   }
+  dataV2(dir);
+  lineage(dir, 'add', 'data');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'Dataset v2: relabelled 6 points, dropped 3 outliers, 10 new');
   return dir;
 }

@@ -1,19 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CancellationTokenSource,
-  createProtocolConnection,
   WorkDoneProgress,
   type WorkDoneProgressReport,
   DidChangeWatchedFilesNotification,
   FileChangeType,
-  InitializedNotification,
-  InitializeRequest,
-  StreamMessageReader,
-  StreamMessageWriter,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import {
@@ -26,38 +21,8 @@ import {
   type RunsChangedParams,
 } from '../../protocol/lsp';
 import { lineage } from '../helpers/cli';
+import { startServer } from '../helpers/server';
 import { tempGitRepo } from '../helpers/tmp';
-
-const SERVER = path.resolve(__dirname, '../../dist/server.js');
-let child: ChildProcess | undefined;
-let connection: ProtocolConnection | undefined;
-
-afterEach(() => {
-  connection?.dispose();
-  child?.kill();
-  connection = undefined;
-  child = undefined;
-});
-
-/** Start dist/server.js --stdio, as the extension does, and initialize it on `root`. */
-async function startServer(root: string): Promise<ProtocolConnection> {
-  child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-  connection = createProtocolConnection(
-    new StreamMessageReader(child.stdout!),
-    new StreamMessageWriter(child.stdin!),
-  );
-  connection.listen();
-  const uri = pathToFileURL(root).toString();
-  const init = await connection.sendRequest(InitializeRequest.type, {
-    processId: process.pid,
-    rootUri: uri,
-    workspaceFolders: [{ uri, name: 'ws' }],
-    capabilities: {},
-  });
-  expect(init.serverInfo?.name).toBe('lineage-language-server');
-  await connection.sendNotification(InitializedNotification.type, {});
-  return connection;
-}
 
 function nextNotification<P>(
   conn: ProtocolConnection,

@@ -1,9 +1,10 @@
-// Hosts the real built Runs Table bundle (dist/webview/runsTable.{js,css}) in Chromium the way VS Code
-// hosts a webview: the extension's HTML shell with its strict Content-Security-Policy, the theme's
-// --vscode-* variables as a style attribute on <html>, VS Code's default webview styles, and an
-// `acquireVsCodeApi` stub. Like VS Code's own injected script and style (webview/browser/pre/index.html,
-// toContentHtml), the stub comes first in <head>, before the CSP meta, so the policy governs exactly
-// what it governs in VS Code: the extension's own markup, stylesheet and bundle.
+// Hosts a real built panel bundle (dist/webview/<bundle>.{js,css}, the Runs Table by default) in
+// Chromium the way VS Code hosts a webview: the extension's HTML shell with its strict
+// Content-Security-Policy, the theme's --vscode-* variables as a style attribute on <html>, VS Code's
+// default webview styles, and an `acquireVsCodeApi` stub. Like VS Code's own injected script and style
+// (webview/browser/pre/index.html, toContentHtml), the stub comes first in <head>, before the CSP meta,
+// so the policy governs exactly what it governs in VS Code: the extension's own markup, stylesheet and
+// bundle.
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -13,8 +14,14 @@ import type { Browser, Page } from 'playwright-core';
 import { webviewDocument } from '../../extension/webviewDocument';
 
 export const WEBVIEW_DIST = path.resolve(__dirname, '../../dist/webview');
-const BUNDLE = 'runsTable';
-const TITLE = 'Lineage Runs';
+
+/** Which panel to load: its bundle (dist/webview/<bundle>.{js,css}) and the title its host gives it. */
+export interface PanelBundle {
+  bundle: string;
+  title: string;
+}
+
+export const RUNS_TABLE: PanelBundle = { bundle: 'runsTable', title: 'Lineage Runs' };
 
 export type ThemeName = 'dark' | 'light';
 
@@ -89,6 +96,31 @@ export const THEMES: Record<ThemeName, Theme> = {
       'textCodeBlock-background': '#2b2b2b',
       'textPreformat-foreground': '#d7ba7d',
       'textPreformat-background': 'rgba(255, 255, 255, 0.1)',
+      // Used by the Dataset Diff panel: git decorations, diff editor, tree and list, input options.
+      'gitDecoration-addedResourceForeground': '#81b88b',
+      'gitDecoration-deletedResourceForeground': '#c74e39',
+      'gitDecoration-modifiedResourceForeground': '#e2c08d',
+      'gitDecoration-renamedResourceForeground': '#73c991',
+      'diffEditor-insertedTextBackground': 'rgba(156, 204, 44, 0.2)',
+      'diffEditor-removedTextBackground': 'rgba(255, 0, 0, 0.2)',
+      'diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
+      'diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
+      'list-activeSelectionForeground': '#ffffff',
+      'list-inactiveSelectionBackground': '#37373d',
+      'list-focusOutline': '#0078d4',
+      'tree-indentGuidesStroke': '#585858',
+      'tree-inactiveIndentGuidesStroke': 'rgba(88, 88, 88, 0.4)',
+      'icon-foreground': '#cccccc',
+      disabledForeground: 'rgba(204, 204, 204, 0.5)',
+      'editorLineNumber-foreground': '#6e7681',
+      'inputOption-activeBackground': 'rgba(36, 137, 219, 0.51)',
+      'inputOption-activeBorder': '#2488db',
+      'inputOption-activeForeground': '#ffffff',
+      'toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)',
+      'progressBar-background': '#0078d4',
+      'sash-hoverBorder': '#0078d4',
+      'textBlockQuote-background': '#2b2b2b',
+      'textBlockQuote-border': '#616161',
     },
   },
   light: {
@@ -137,6 +169,31 @@ export const THEMES: Record<ThemeName, Theme> = {
       'textCodeBlock-background': '#f8f8f8',
       'textPreformat-foreground': '#3b3b3b',
       'textPreformat-background': 'rgba(0, 0, 0, 0.12)',
+      // Used by the Dataset Diff panel: git decorations, diff editor, tree and list, input options.
+      'gitDecoration-addedResourceForeground': '#587c0c',
+      'gitDecoration-deletedResourceForeground': '#ad0707',
+      'gitDecoration-modifiedResourceForeground': '#895503',
+      'gitDecoration-renamedResourceForeground': '#007100',
+      'diffEditor-insertedTextBackground': 'rgba(156, 204, 44, 0.25)',
+      'diffEditor-removedTextBackground': 'rgba(255, 0, 0, 0.2)',
+      'diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
+      'diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
+      'list-activeSelectionForeground': '#000000',
+      'list-inactiveSelectionBackground': '#e4e6f1',
+      'list-focusOutline': '#005fb8',
+      'tree-indentGuidesStroke': '#a9a9a9',
+      'tree-inactiveIndentGuidesStroke': 'rgba(169, 169, 169, 0.4)',
+      'icon-foreground': '#3b3b3b',
+      disabledForeground: 'rgba(97, 97, 97, 0.5)',
+      'editorLineNumber-foreground': '#6e7681',
+      'inputOption-activeBackground': '#bed6ed',
+      'inputOption-activeBorder': '#005fb8',
+      'inputOption-activeForeground': '#000000',
+      'toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)',
+      'progressBar-background': '#005fb8',
+      'sash-hoverBorder': '#005fb8',
+      'textBlockQuote-background': '#f8f8f8',
+      'textBlockQuote-border': '#e5e5e5',
     },
   },
 };
@@ -215,14 +272,14 @@ function escapeAttribute(value: string): string {
  * toContentHtml() has injected its parts: theme variables on <html>, default styles and the
  * acquireVsCodeApi script at the top of <head>, theme classes on <body>.
  */
-function pageHtml(origin: string, theme: Theme, state: unknown): string {
+function pageHtml(origin: string, theme: Theme, state: unknown, panel: PanelBundle): string {
   const asset = (file: string): string => `${origin}/dist/webview/${file}`;
   const shell = webviewDocument({
     cspSource: origin,
     nonce: randomBytes(16).toString('base64'),
-    scriptUri: asset(`${BUNDLE}.js`),
-    styleUri: asset(`${BUNDLE}.css`),
-    title: TITLE,
+    scriptUri: asset(`${panel.bundle}.js`),
+    styleUri: asset(`${panel.bundle}.css`),
+    title: panel.title,
   });
   const variables = Object.entries(theme.colors)
     .map(([name, value]) => `--vscode-${name}: ${value};`)
@@ -248,9 +305,12 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** A server on 127.0.0.1 (random port) for the page and the bundle's files, nothing else. */
-async function serve(html: (origin: string) => string): Promise<{ server: Server; origin: string }> {
+async function serve(
+  html: (origin: string) => string,
+  bundle: string,
+): Promise<{ server: Server; origin: string }> {
   let origin = '';
-  const assets = new Set([`${BUNDLE}.js`, `${BUNDLE}.css`, `${BUNDLE}.js.map`, `${BUNDLE}.css.map`]);
+  const assets = new Set([`${bundle}.js`, `${bundle}.css`, `${bundle}.js.map`, `${bundle}.css.map`]);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin);
     const send = (status: number, type: string, body: string | Buffer): void => {
@@ -283,9 +343,11 @@ export interface OpenOptions {
   /** The OS colour scheme Chromium reports (prefers-color-scheme); by default the theme's. */
   osColorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
+  /** The panel to load; the Runs Table by default. */
+  panel?: PanelBundle;
 }
 
-export interface RunsTablePage {
+export interface PanelPage {
   readonly page: Page;
   readonly origin: string;
   /** Deliver a message from the extension host: a `message` event on the webview's window. */
@@ -299,10 +361,14 @@ export interface RunsTablePage {
   close(): Promise<void>;
 }
 
-/** Open the Runs Table panel in a fresh browser context (its own server, storage and state). */
-export async function openRunsTable(browser: Browser, options: OpenOptions): Promise<RunsTablePage> {
+/** A page of the Runs Table panel. */
+export type RunsTablePage = PanelPage;
+
+/** Open a panel (the Runs Table by default) in a fresh browser context (its own server, storage and state). */
+export async function openPanel(browser: Browser, options: OpenOptions): Promise<PanelPage> {
   const theme = THEMES[options.theme];
-  const { server, origin } = await serve((o) => pageHtml(o, theme, options.state));
+  const panel = options.panel ?? RUNS_TABLE;
+  const { server, origin } = await serve((o) => pageHtml(o, theme, options.state, panel), panel.bundle);
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1180, height: 640 },
     deviceScaleFactor: 1,
@@ -362,4 +428,9 @@ export async function openRunsTable(browser: Browser, options: OpenOptions): Pro
     },
     close: closeAll,
   };
+}
+
+/** Open the Runs Table panel in a fresh browser context. */
+export function openRunsTable(browser: Browser, options: OpenOptions): Promise<RunsTablePage> {
+  return openPanel(browser, { ...options, panel: RUNS_TABLE });
 }

@@ -1,0 +1,118 @@
+import type { ColumnStats, ColumnType } from '../../../protocol/diff';
+import {
+  ALL_TYPES,
+  type Cell,
+  DATE,
+  INTEGER,
+  NUMBER,
+  TIMESTAMP,
+  maskOfType,
+  narrowTypes,
+  parseNumber,
+  typeOfMask,
+} from './cells';
+
+/** Distinct values are counted exactly up to this many per column, then `distinctCapped`. */
+export const DISTINCT_CAP = 100_000;
+const TOP = 5;
+
+/**
+ * One column on one side, seen value by value in a single pass: the type (inferred from text, or
+ * fixed by a Parquet schema) and the statistics. Numeric min/max/mean are collected while the column
+ * can still be numeric, ISO min/max while it can still be a date or timestamp. Value counts (for
+ * `distinct` and `top`) stop at the first value past the cap, so for such a column `top` counts only
+ * the rows read until then.
+ */
+export class ColumnProfile {
+  private mask: number;
+  private values = 0;
+  private nulls = 0;
+  private counts = new Map<string, { count: number }>();
+  private capped = false;
+  private numbers = 0;
+  private sum = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private textMin: string | undefined;
+  private textMax: string | undefined;
+
+  /** `fixed`: the type from the file's schema; inference is skipped. */
+  constructor(private readonly fixed?: ColumnType) {
+    this.mask = fixed === undefined ? ALL_TYPES : maskOfType(fixed);
+  }
+
+  /** Rows seen before this column first appeared (JSON lines) count as nulls. */
+  addNulls(count: number): void {
+    this.nulls += count;
+  }
+
+  observe(cell: Cell): void {
+    if (cell === null) {
+      this.nulls++;
+      return;
+    }
+    this.values++;
+    let mask = this.mask;
+    if (mask !== 0 && this.fixed === undefined) mask = this.mask = narrowTypes(mask, cell);
+    if (mask & (INTEGER | NUMBER)) {
+      const n = parseNumber(cell);
+      if (Number.isFinite(n)) {
+        this.numbers++;
+        this.sum += n;
+        if (n < this.min) this.min = n;
+        if (n > this.max) this.max = n;
+      }
+    }
+    if (mask & (DATE | TIMESTAMP)) {
+      if (this.textMin === undefined || cell < this.textMin) this.textMin = cell;
+      if (this.textMax === undefined || cell > this.textMax) this.textMax = cell;
+    }
+    if (this.capped) return;
+    const seen = this.counts.get(cell);
+    if (seen !== undefined) seen.count++;
+    else if (this.counts.size < DISTINCT_CAP) this.counts.set(cell, { count: 1 });
+    else this.capped = true;
+  }
+
+  /** The column's type: the schema's, else inferred, limited to the candidates in `allowed`. */
+  type(allowed = ALL_TYPES): ColumnType {
+    return this.fixed ?? typeOfMask(this.mask & allowed, this.values);
+  }
+
+  stats(type: ColumnType): ColumnStats {
+    const stats: ColumnStats = {
+      count: this.values,
+      nulls: this.nulls,
+      distinct: this.counts.size,
+      distinctCapped: this.capped,
+    };
+    if ((type === 'integer' || type === 'number') && this.numbers > 0) {
+      stats.min = this.min;
+      stats.max = this.max;
+      stats.mean = this.sum / this.numbers;
+    } else if ((type === 'date' || type === 'timestamp') && this.textMin !== undefined) {
+      stats.min = this.textMin;
+      stats.max = this.textMax;
+    } else if (type === 'string' || type === 'boolean') {
+      stats.top = topValues(this.counts);
+    }
+    return stats;
+  }
+}
+
+/** The most frequent values, most frequent first, ties by value. */
+function topValues(counts: Map<string, { count: number }>): { value: string; count: number }[] {
+  const top: { value: string; count: number }[] = [];
+  for (const [value, { count }] of counts) {
+    let at = top.length;
+    while (at > 0 && before(count, value, top[at - 1])) at--;
+    if (at >= TOP) continue;
+    top.splice(at, 0, { value, count });
+    if (top.length > TOP) top.pop();
+  }
+  return top;
+}
+
+function before(count: number, value: string, other: { value: string; count: number } | undefined): boolean {
+  return other !== undefined && (count > other.count || (count === other.count && value < other.value));
+}
