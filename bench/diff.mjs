@@ -3,13 +3,12 @@
 // against GNU diff on the same two files. Warm cache, interleaved, medians and ratios, the diffs'
 // output checked against what was generated. See docs/benchmarks.md.
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, readFileSync, statSync } from 'node:fs';
-import * as os from 'node:os';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate, prng, uniformSizes } from './lib/datagen.mjs';
-import { freeBytes, rmrf, syncDisks, warm } from './lib/fsutil.mjs';
+import { defaultScratch, freeBytes, rmrf, syncDisks, warm } from './lib/fsutil.mjs';
 import { waitForQuiet } from './lib/load.mjs';
 import { machineInfo, toolVersion } from './lib/machine.mjs';
 import { mustSh, q, run, sh, tail } from './lib/proc.mjs';
@@ -111,20 +110,6 @@ export async function main(argv, { root, cli }) {
   }
   b.report();
   return 0;
-}
-
-function defaultScratch() {
-  return process.platform === 'linux' && existsSyncDir('/work')
-    ? '/work/bench-data'
-    : path.join(os.tmpdir(), 'lineage-bench');
-}
-
-function existsSyncDir(p) {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 class DiffBench {

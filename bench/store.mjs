@@ -1,13 +1,12 @@
 // Store benchmark: `lineage add` / `status` against sha256sum, cp -r, git lfs and git annex on the
 // same files, warm cache, tools interleaved, medians and ratios. See docs/benchmarks.md.
-import { promises as fs, statSync } from 'node:fs';
-import * as os from 'node:os';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureDebPackages } from './lib/apt.mjs';
 import { generate, spreadSizes, uniformSizes } from './lib/datagen.mjs';
-import { exists, freeBytes, rmrf, sizeOf, syncDisks, warm } from './lib/fsutil.mjs';
+import { defaultScratch, exists, freeBytes, rmrf, sizeOf, syncDisks, warm } from './lib/fsutil.mjs';
 import { waitForQuiet } from './lib/load.mjs';
 import { machineInfo, toolVersion } from './lib/machine.mjs';
 import { mustSh, q, run, sh, tail } from './lib/proc.mjs';
@@ -132,20 +131,6 @@ export async function main(argv, { root, cli }) {
   }
   b.report();
   return 0;
-}
-
-function defaultScratch() {
-  return process.platform === 'linux' && existsSyncDir('/work')
-    ? '/work/bench-data'
-    : path.join(os.tmpdir(), 'lineage-bench');
-}
-
-function existsSyncDir(p) {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 class StoreBench {

@@ -1,5 +1,6 @@
 // File-system helpers for benchmarks: removing read-only trees, warming the page cache, sizes.
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { q, sh } from './proc.mjs';
 
@@ -53,4 +54,19 @@ export async function sizeOf(target) {
 export async function freeBytes(dir) {
   const st = await fs.statfs(dir);
   return st.bavail * st.bsize;
+}
+
+/** Where benchmarks put their data: /work/bench-data on this kind of machine, else the temp dir. */
+export function defaultScratch() {
+  return process.platform === 'linux' && existsSyncDir('/work')
+    ? '/work/bench-data'
+    : path.join(os.tmpdir(), 'lineage-bench');
+}
+
+function existsSyncDir(p) {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

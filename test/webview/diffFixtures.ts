@@ -2,44 +2,25 @@
 // fail the test on any error, generated diffs and table diffs (answered through the panel's message
 // protocol, as the extension host would), and helpers that read the rendered panel.
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { DatasetDiff, DiffSide, FileDiffEntry } from '../../protocol/diff';
 import type { DatasetDiffToHost, DatasetDiffToWebview } from '../../protocol/webview';
-import { launchChromium } from '../helpers/chromium';
 import { openPanel, type OpenOptions, type PanelBundle, type PanelPage } from './harness';
 import { tableDiff } from './diffTableFixtures';
+import { usePages } from './fixtures';
 
 export { tableDiff };
 
 /** The Dataset Diff panel's bundle and a title like the one its host gives it. */
 export const DATASET_DIFF: PanelBundle = { bundle: 'datasetDiff', title: 'Lineage Dataset Diff' };
 
-/**
- * Call once at the top level of a test file: launches Chromium for the file and returns `panel`, which
- * opens a Dataset Diff page that is closed after the test.
- */
+/** `usePages` (fixtures.ts) for the Dataset Diff panel. */
 export function useDiffPanels(): (options: OpenOptions) => Promise<PanelPage> {
-  let browser: Browser;
-  const opened: PanelPage[] = [];
-  beforeAll(async () => {
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  // Every test: no uncaught exception, console error, CSP violation or stray request on any page.
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    const errors = (await Promise.all(pages.map((p) => p.errors()))).flat();
-    await Promise.all(pages.map((p) => p.close()));
-    expect(errors).toEqual([]);
-  });
-  return async function panel(options: OpenOptions): Promise<PanelPage> {
+  return usePages(async (browser: Browser, options: OpenOptions) => {
     const p = await openPanel(browser, { ...options, panel: DATASET_DIFF });
     p.page.setDefaultTimeout(5000); // a missing element fails the test quickly, naming the locator
-    opened.push(p);
     return p;
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,12 +12,15 @@ import { prng } from '../../scripts/lib/prng.mjs';
 export { prng };
 
 /**
- * Call once at the top level of a test file: launches Chromium for the file and returns `panel`, which
- * opens a Runs Table page that is closed after the test.
+ * Call once at the top level of a test file: launches Chromium for the file and returns a function
+ * that opens pages with `open`; each page is closed after its test, and the test fails on any
+ * uncaught exception, console error, CSP violation or stray request on any of them.
  */
-export function usePanels(): (options: OpenOptions) => Promise<RunsTablePage> {
+export function usePages<O, P extends { errors(): Promise<string[]>; close(): Promise<void> }>(
+  open: (browser: Browser, options: O) => Promise<P>,
+): (options: O) => Promise<P> {
   let browser: Browser;
-  const opened: RunsTablePage[] = [];
+  const opened: P[] = [];
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -27,7 +30,6 @@ export function usePanels(): (options: OpenOptions) => Promise<RunsTablePage> {
     await browser?.close();
   });
 
-  // Every test: no uncaught exception, console error, CSP violation or stray request on any page.
   afterEach(async () => {
     const pages = opened.splice(0);
     const errors = (await Promise.all(pages.map((p) => p.errors()))).flat();
@@ -35,11 +37,16 @@ export function usePanels(): (options: OpenOptions) => Promise<RunsTablePage> {
     expect(errors).toEqual([]);
   });
 
-  return async function panel(options: OpenOptions): Promise<RunsTablePage> {
-    const p = await openRunsTable(browser, options);
+  return async (options: O): Promise<P> => {
+    const p = await open(browser, options);
     opened.push(p);
     return p;
   };
+}
+
+/** `usePages` for the Runs Table. */
+export function usePanels(): (options: OpenOptions) => Promise<RunsTablePage> {
+  return usePages(openRunsTable);
 }
 
 // ---------------------------------------------------------------------------------------------
