@@ -1,4 +1,5 @@
 import type { ColumnType } from '../../../protocol/diff';
+import { INTEGER_TEXT, isCanonicalInteger, isIsoDate, numericKind, plainDecimal } from './textScan';
 
 /**
  * A cell as text, or null.
@@ -24,12 +25,8 @@ export const DATE = 8;
 export const TIMESTAMP = 16;
 export const ALL_TYPES = INTEGER | NUMBER | BOOLEAN | DATE | TIMESTAMP;
 
-const INTEGER_RE = /^[+-]?\d+$/;
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const CANONICAL_INTEGER_RE = /^(?:-?[1-9]\d{0,14}|0)$/;
 const SPECIAL_RE = /^[+-]?(?:nan|inf|infinity)$/i;
 const BOOLEAN_RE = /^(?:true|false)$/i;
-const DATE_RE = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$/;
 const TIMESTAMP_RE =
   /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
@@ -43,17 +40,27 @@ const TIMESTAMP_RE =
 export function narrowTypes(mask: number, text: string): number {
   let out = 0;
   const c = text.charCodeAt(0);
-  const digitLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
   if (mask & (INTEGER | NUMBER)) {
-    if (mask & INTEGER && digitLike && INTEGER_RE.test(text)) out |= INTEGER | NUMBER;
-    else if ((digitLike && NUMBER_RE.test(text)) || SPECIAL_RE.test(text)) out |= NUMBER;
+    const digitLike = (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; // 0-9 + - .
+    const kind = digitLike ? numericKind(text) : 0;
+    if (kind === INTEGER_TEXT) out |= INTEGER | NUMBER;
+    else if (kind !== 0) out |= NUMBER;
+    else if (mayBeSpecial(c) && SPECIAL_RE.test(text)) out |= NUMBER;
   }
-  if (mask & BOOLEAN && BOOLEAN_RE.test(text)) out |= BOOLEAN;
+  // t T f F
+  if (mask & BOOLEAN && (c === 116 || c === 84 || c === 102 || c === 70) && BOOLEAN_RE.test(text)) {
+    out |= BOOLEAN;
+  }
   if (mask & (DATE | TIMESTAMP) && c >= 48 && c <= 57) {
-    if (DATE_RE.test(text)) out |= DATE | TIMESTAMP;
-    else if (TIMESTAMP_RE.test(text)) out |= TIMESTAMP;
+    if (isIsoDate(text)) out |= DATE | TIMESTAMP;
+    else if (mask & TIMESTAMP && TIMESTAMP_RE.test(text)) out |= TIMESTAMP;
   }
   return out & mask;
+}
+
+/** The first character of text that SPECIAL_RE may match: + - n N i I. */
+function mayBeSpecial(c: number): boolean {
+  return c === 43 || c === 45 || c === 110 || c === 78 || c === 105 || c === 73;
 }
 
 /** The type a candidate mask stands for (see `narrowTypes`); `null` when no value was seen. */
@@ -92,6 +99,8 @@ export function isNumeric(type: ColumnType | null): boolean {
 
 /** The value of a numeric cell (`NaN`, `inf` and `Infinity` included), NaN when it is not a number. */
 export function parseNumber(text: string): number {
+  const plain = plainDecimal(text);
+  if (!Number.isNaN(plain)) return plain;
   const n = Number(text);
   if (!Number.isNaN(n) || !SPECIAL_RE.test(text)) return n;
   const negative = text.charCodeAt(0) === 45;
@@ -103,8 +112,8 @@ export function parseNumber(text: string): number {
  * keep every digit (a double would merge neighbours); everything else goes through a double.
  */
 export function canonicalNumber(text: string): string {
-  if (CANONICAL_INTEGER_RE.test(text)) return text;
-  if (text.length > 15 && INTEGER_RE.test(text)) {
+  if (isCanonicalInteger(text)) return text;
+  if (text.length > 15 && numericKind(text) === INTEGER_TEXT) {
     const negative = text.charCodeAt(0) === 45;
     const digits = text.replace(/^[+-]?0*/, '');
     return digits === '' ? '0' : negative ? `-${digits}` : digits;

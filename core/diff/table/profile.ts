@@ -27,7 +27,10 @@ export class ColumnProfile {
   private mask: number;
   private values = 0;
   private nulls = 0;
-  private counts = new Map<string, { count: number }>();
+  /** Value → its slot in `tally`, for the first DISTINCT_CAP distinct values. */
+  private slots = new Map<string, number>();
+  /** Occurrences of each counted value, by slot (a typed array: no object per value). */
+  private tally = new Uint32Array(64);
   private capped = false;
   private numbers = 0;
   private sum = 0;
@@ -68,10 +71,21 @@ export class ColumnProfile {
       if (this.textMax === undefined || cell > this.textMax) this.textMax = cell;
     }
     if (this.capped) return;
-    const seen = this.counts.get(cell);
-    if (seen !== undefined) seen.count++;
-    else if (this.counts.size < DISTINCT_CAP) this.counts.set(cell, { count: 1 });
+    const slot = this.slots.get(cell);
+    if (slot !== undefined) this.tally[slot] = (this.tally[slot] ?? 0) + 1;
+    else if (this.slots.size < DISTINCT_CAP) this.addValue(cell);
     else this.capped = true;
+  }
+
+  private addValue(cell: string): void {
+    const slot = this.slots.size;
+    if (slot === this.tally.length) {
+      const grown = new Uint32Array(slot * 2);
+      grown.set(this.tally);
+      this.tally = grown;
+    }
+    this.tally[slot] = 1;
+    this.slots.set(cell, slot);
   }
 
   /** The column's type: the schema's, else inferred, limited to the candidates in `allowed`. */
@@ -83,7 +97,7 @@ export class ColumnProfile {
     const stats: ColumnStats = {
       count: this.values,
       nulls: this.nulls,
-      distinct: this.counts.size,
+      distinct: this.slots.size,
       distinctCapped: this.capped,
     };
     if ((type === 'integer' || type === 'number') && this.numbers > 0) {
@@ -94,16 +108,17 @@ export class ColumnProfile {
       stats.min = this.textMin;
       stats.max = this.textMax;
     } else if (type === 'string' || type === 'boolean') {
-      stats.top = topValues(this.counts);
+      stats.top = topValues(this.slots, this.tally);
     }
     return stats;
   }
 }
 
 /** The most frequent values, most frequent first, ties by value. */
-function topValues(counts: Map<string, { count: number }>): { value: string; count: number }[] {
+function topValues(slots: Map<string, number>, tally: Uint32Array): { value: string; count: number }[] {
   const top: { value: string; count: number }[] = [];
-  for (const [value, { count }] of counts) {
+  for (const [value, slot] of slots) {
+    const count = tally[slot] ?? 0;
     let at = top.length;
     while (at > 0 && before(count, value, top[at - 1])) at--;
     if (at >= TOP) continue;
