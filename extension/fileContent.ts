@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 export const FILE_SCHEME = 'lineage-file';
 
 /** Text diffs of files larger than this are refused: the diff editor would not cope anyway. */
-const MAX_BYTES = 50 * 1024 * 1024;
+const MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * A URI whose path ends with the file's own name (so VS Code picks the right language) and whose
