@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate, prng, uniformSizes } from './lib/datagen.mjs';
 import { defaultScratch, freeBytes, rmrf, syncDisks, warm } from './lib/fsutil.mjs';
+import { BenchBase } from './lib/benchBase.mjs';
 import { waitForQuiet } from './lib/load.mjs';
 import { machineInfo, toolVersion } from './lib/machine.mjs';
 import { mustSh, q, run, sh, tail } from './lib/proc.mjs';
@@ -112,11 +113,10 @@ export async function main(argv, { root, cli }) {
   return 0;
 }
 
-class DiffBench {
+class DiffBench extends BenchBase {
   constructor({ root, cli, scratch, size, quick, idleWaitMs }) {
+    super();
     Object.assign(this, { root, cli, scratch, size, quick, idleWaitMs });
-    this.started = Date.now();
-    this.notes = new Set();
     this.rows = {};
     this.checks = {};
     this.setup = {};
@@ -124,16 +124,6 @@ class DiffBench {
     this.lastBusy = null;
     this.engineFirst = {};
     this.timeCmd = null;
-  }
-
-  log(msg) {
-    const t = ((Date.now() - this.started) / 1000).toFixed(0).padStart(5);
-    process.stderr.write(`[${t}s] ${msg}\n`);
-  }
-
-  note(msg) {
-    if (!this.notes.has(msg)) this.log(`note: ${msg}`);
-    this.notes.add(msg);
   }
 
   // ---- setup ------------------------------------------------------------------------------

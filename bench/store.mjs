@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { ensureDebPackages } from './lib/apt.mjs';
 import { generate, spreadSizes, uniformSizes } from './lib/datagen.mjs';
 import { defaultScratch, exists, freeBytes, rmrf, sizeOf, syncDisks, warm } from './lib/fsutil.mjs';
+import { BenchBase } from './lib/benchBase.mjs';
 import { waitForQuiet } from './lib/load.mjs';
 import { machineInfo, toolVersion } from './lib/machine.mjs';
 import { mustSh, q, run, sh, tail } from './lib/proc.mjs';
@@ -133,27 +134,16 @@ export async function main(argv, { root, cli }) {
   return 0;
 }
 
-class StoreBench {
+class StoreBench extends BenchBase {
   constructor({ root, cli, scratch, size, quick, peers, idleWaitMs }) {
+    super();
     Object.assign(this, { root, cli, scratch, size, quick, peers, idleWaitMs });
     this.work = path.join(scratch, 'work');
-    this.started = Date.now();
     this.datasets = {};
-    this.notes = new Set();
     this.peerStatus = {};
     this.versions = {};
     this.busySamples = [];
     this.lastBusy = null;
-  }
-
-  log(msg) {
-    const t = ((Date.now() - this.started) / 1000).toFixed(0).padStart(5);
-    process.stderr.write(`[${t}s] ${msg}\n`);
-  }
-
-  note(msg) {
-    if (!this.notes.has(msg)) this.log(`note: ${msg}`);
-    this.notes.add(msg);
   }
 
   // ---- setup ------------------------------------------------------------------------------

@@ -33,9 +33,10 @@ export function registerDiffHandlers(connection: Connection, getRepo: () => Repo
     if (!repo) throw new ResponseError(1, 'no Lineage repository is open');
     return repo;
   };
-  const sidesOf = async (repo: Repo, p: DiffParams): Promise<[Side, Side]> => {
+  /** `scanWorkspace: false` when only single files are read (table pages, file sides): no scan. */
+  const sidesOf = async (repo: Repo, p: DiffParams, scanWorkspace = true): Promise<[Side, Side]> => {
     const [a, b] = await Promise.all([resolveRevision(repo, p.a), resolveRevision(repo, p.b)]);
-    return readSides(repo, p.dataset, a, b);
+    return readSides(repo, p.dataset, a, b, { scanWorkspace });
   };
   const failing =
     <P, R>(handler: (params: P) => Promise<R>) =>
@@ -61,7 +62,7 @@ export function registerDiffHandlers(connection: Connection, getRepo: () => Repo
     diffTableRequest,
     failing(async (p) => {
       const repo = need();
-      const sides = await sidesOf(repo, p);
+      const sides = await sidesOf(repo, p, false);
       const [a, b] = await Promise.all([
         fileSource(repo, p.dataset, sides[0], p.path),
         fileSource(repo, p.dataset, sides[1], p.path),
@@ -97,7 +98,7 @@ export function registerDiffHandlers(connection: Connection, getRepo: () => Repo
     fileSidesRequest,
     failing(async (p) => {
       const repo = need();
-      const sides = await sidesOf(repo, p);
+      const sides = await sidesOf(repo, p, false);
       const [a, b] = await Promise.all(sides.map((s) => fileSource(repo, p.dataset, s, p.path)));
       const shown = (s: typeof a): { file: string; label: string } | null =>
         s ? { file: s.file, label: s.label } : null;

@@ -11,7 +11,7 @@ import {
 import { datasetTableDiff } from '../diff/tables';
 import { tableFormatOf } from '../diff/table/index';
 import { datasetLog } from '../diff/log';
-import { resolveRevision, WORKSPACE } from '../diff/sides';
+import { resolveRevision, WORKSPACE, type Revision } from '../diff/sides';
 import { requireRepo, repoRelative, type Repo } from '../repo';
 import { formatBytes, formatMetric, shortRunId } from '../util/format';
 import type { Io } from './commands';
@@ -79,8 +79,7 @@ export async function diffCommand(io: Io, args: string[], opts: DiffOptions): Pr
     paths.map((p) => path.resolve(io.cwd, p)),
   );
   if (table) {
-    const [ra, rb] = await Promise.all([resolveRevision(repo, a), resolveRevision(repo, b)]);
-    const sides = await readSides(repo, table.dataset, ra, rb);
+    const sides = await readSides(repo, table.dataset, ...table.revisions, { scanWorkspace: false });
     const result = await datasetTableDiff(repo, table.dataset, sides, table.file ?? '', {
       ...(opts.key ? { keys: opts.key.split(',').map((k) => k.trim()) } : {}),
       offset: Number(opts.offset ?? 0),
@@ -109,14 +108,19 @@ export async function diffCommand(io: Io, args: string[], opts: DiffOptions): Pr
 }
 
 /** The one table file the paths name, if they name exactly one file inside a dataset that is a table. */
-async function tableTarget(repo: Repo, a: string, b: string, paths: string[]): Promise<DiffTarget | null> {
+async function tableTarget(
+  repo: Repo,
+  a: string,
+  b: string,
+  paths: string[],
+): Promise<(DiffTarget & { revisions: [Revision, Revision] }) | null> {
   if (paths.length !== 1 || !tableFormatOf(paths[0] as string)) return null;
-  const known = await datasetsOn(
-    repo,
-    await Promise.all([resolveRevision(repo, a), resolveRevision(repo, b)]),
-  );
-  const target = targetOf(repo, paths[0] as string, known);
-  return target.file ? target : null;
+  const revisions: [Revision, Revision] = await Promise.all([
+    resolveRevision(repo, a),
+    resolveRevision(repo, b),
+  ]);
+  const target = targetOf(repo, paths[0] as string, await datasetsOn(repo, revisions));
+  return target.file ? { ...target, revisions } : null;
 }
 
 /** Revisions come first; the rest (or everything after `--`) are paths, as with `git diff`. */

@@ -6,7 +6,15 @@ import { findPointerFiles } from '../datasets/find';
 import { POINTER_SUFFIX } from '../datasets/pointer';
 import { listFilesAt } from '../git/history';
 import { diffDataset } from './files';
-import { lazyGit, readSide, resolveRevision, WORKSPACE, type Revision, type Side } from './sides';
+import {
+  lazyGit,
+  readSide,
+  resolveRevision,
+  WORKSPACE,
+  type ReadSideOptions,
+  type Revision,
+  type Side,
+} from './sides';
 
 export interface DiffTarget {
   /** The dataset's data path, repo-relative. */
@@ -30,9 +38,10 @@ export async function readSides(
   dataset: string,
   a: Revision,
   b: Revision,
+  options: ReadSideOptions = {},
 ): Promise<[Side, Side]> {
   const git = lazyGit(repo);
-  return Promise.all([readSide(repo, dataset, a, git), readSide(repo, dataset, b, git)]);
+  return Promise.all([readSide(repo, dataset, a, git, options), readSide(repo, dataset, b, git, options)]);
 }
 
 /**

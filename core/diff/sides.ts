@@ -70,16 +70,25 @@ function readHeader(repo: Repo, id: string): Promise<RunHeader> {
   return readRunJson(runFile(repo, id, 'header'), runHeaderSchema, 'run header');
 }
 
+export interface ReadSideOptions {
+  /**
+   * Scan the workspace side (default). Without the scan its `node` is absent and its totals are
+   * zero: enough to read single files from it (table diffs, file sides), at no cost.
+   */
+  scanWorkspace?: boolean;
+}
+
 /** Read `dataset` (its data path, repo-relative) on one side. */
 export async function readSide(
   repo: Repo,
   dataset: string,
   revision: Revision,
   git: () => Promise<GitRepo>,
+  { scanWorkspace = true }: ReadSideOptions = {},
 ): Promise<Side> {
   switch (revision.kind) {
     case 'workspace':
-      return workspaceSide(repo, dataset);
+      return workspaceSide(repo, dataset, scanWorkspace);
     case 'commit': {
       const pointer = await pointerAt(await git(), revision.commit, dataset);
       return commitSide(
@@ -139,10 +148,10 @@ export async function pointerAt(git: GitRepo, commit: string, dataset: string): 
   return parsePointer(text, file, `${file} at ${commit.slice(0, 10)}`);
 }
 
-async function workspaceSide(repo: Repo, dataset: string): Promise<Side> {
+async function workspaceSide(repo: Repo, dataset: string, scanIt: boolean): Promise<Side> {
   const abs = path.join(repo.root, dataset);
   let root: ScanNode | undefined;
-  if (await exists(abs)) {
+  if (scanIt && (await exists(abs))) {
     const config = await readConfig(repo);
     const [cache, memo] = await Promise.all([StatCache.load(repo), TreeMemo.load(repo)]);
     root = (

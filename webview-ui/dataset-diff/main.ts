@@ -1,5 +1,6 @@
 // The Dataset Diff panel: header, tree of changed files (left), and the selected file (right): a table
 // diff asked from the host a page at a time, or a hint that the file opened in the diff editor.
+import '../shared/base.css';
 import './styles.css';
 import './tree.css';
 import './table.css';

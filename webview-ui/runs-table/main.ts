@@ -1,3 +1,4 @@
+import '../shared/base.css';
 import './styles.css';
 import * as z from 'zod/mini';
 import { runsTableToWebviewSchema, type RunsTableToHost } from '../../protocol/webview';
