@@ -7,6 +7,36 @@ import { parseYaml } from './util/yaml';
 export const LINK_STRATEGIES = ['reflink', 'hardlink', 'symlink', 'copy'] as const;
 export type LinkStrategy = (typeof LINK_STRATEGIES)[number];
 
+const strings = (what: string) => z.array(z.string(), { error: `must be a list of ${what}` });
+
+/** One experiment of lineage.yaml: what `lineage run --experiment <name>` launches. */
+const experimentSchema = z.object({
+  /** The command: a string (split like a shell would; run through `sh -c` if it uses operators) or argv. */
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)], {
+    error: 'must be a command string or a list of arguments',
+  }),
+  /** Working directory, relative to the repository root. */
+  cwd: z.string().default(''),
+  /** Params files (YAML, JSON or TOML), relative to the repository root. */
+  params: strings('params files').default([]),
+  /** Datasets the experiment reads (data paths); by default every tracked dataset. */
+  inputs: strings('dataset paths').optional(),
+  /** Files or folders the experiment writes, hashed into the store after it exits. */
+  outputs: strings('paths').default([]),
+  /** The metric the status bar shows and reproductions compare first. */
+  metric: z.string().optional(),
+  /** Opt-in: metrics printed on stdout as `name=value` or `name: value`. */
+  capture: z
+    .object({
+      /** Names (globs, e.g. `val_*`) to capture. */
+      metrics: strings('metric names').min(1),
+      /** A printed name whose value is the step (e.g. `epoch`); otherwise each line is the next step. */
+      step: z.string().optional(),
+    })
+    .optional(),
+});
+export type Experiment = z.infer<typeof experimentSchema>;
+
 const configSchema = z.looseObject({
   schema: z.literal(1, { error: 'must be 1' }),
   /** How checked-out files are placed, in order of preference; each falls back to the next. */
@@ -20,6 +50,7 @@ const configSchema = z.looseObject({
   keys: z
     .record(z.string(), z.array(z.string(), { error: 'must be a list of column names' }).min(1))
     .default({}),
+  experiments: z.record(z.string().regex(/^[\w.-]+$/, 'names use letters, digits, _ . -'), experimentSchema).default({}),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -47,11 +78,17 @@ schema: 1
 #   "data/sales/*.csv": [order_id]
 #   "data/events.parquet": [user_id, timestamp]
 
-# Experiments you launch by name, e.g. \`lineage run --experiment train\`:
+# Experiments you launch by name, e.g. \`lineage run --experiment train --set lr=0.01\`:
 # experiments:
 #   train:
 #     command: python train.py
-#     params: [params.yaml]
+#     params: [params.yaml]          # YAML, JSON or TOML; recorded flattened (optimizer.lr)
+#     inputs: [data/train.csv]       # datasets read (default: every tracked dataset)
+#     outputs: [models/]             # hashed into the store after the run
+#     metric: val/acc                # shown in the status bar
+#     capture:                       # opt-in: metrics printed as "loss=0.2" or "acc: 0.9"
+#       metrics: [loss, acc]
+#       step: epoch
 `;
 
 /** Read and validate lineage.yaml; a missing file means the defaults. */

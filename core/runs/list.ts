@@ -7,7 +7,14 @@ import { errorMessage, isErrnoCode, LineageError } from '../errors';
 import type { Repo } from '../repo';
 import { RUN_ID_PATTERN, runFile } from './layout';
 import { summarizeMetrics } from './metrics';
-import { readRunJson, runEndSchema, runHeaderSchema, type RunEnd, type RunHeader } from './record';
+import {
+  readRunJson,
+  runEndSchema,
+  runHeaderSchema,
+  type MetricSummary,
+  type RunEnd,
+  type RunHeader,
+} from './record';
 
 /** Every run in the repository, newest first. A run whose files are malformed becomes a problem. */
 export async function listRuns(repo: Repo, now = Date.now()): Promise<ListRunsResult> {
@@ -75,9 +82,23 @@ function summaryOf(
     endedAt: result.endedAt ?? null,
     durationMs: endMs === null ? 0 : Math.max(0, endMs - start),
     exitCode: result.exitCode ?? null,
-    metrics: Object.fromEntries(Object.entries(result.metrics).map(([k, m]) => [k, m.last])),
+    metrics: pick(result.metrics, 'last'),
     lastStep: result.lastStep,
+    metricsMin: pick(result.metrics, 'min'),
+    metricsMax: pick(result.metrics, 'max'),
+    ...(header.experiment !== undefined && { experiment: header.experiment }),
+    ...(header.params && { params: header.params }),
+    ...(header.tags && { tags: header.tags }),
+    ...(header.inputs && { inputs: Object.fromEntries(header.inputs.map((i) => [i.path, i.sha256])) }),
+    ...(header.reproduces !== undefined && { reproduces: header.reproduces }),
+    ...(header.source && { source: header.source.tool }),
   };
+}
+
+function pick(metrics: Record<string, MetricSummary>, field: 'last' | 'min' | 'max'): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, m] of Object.entries(metrics)) out[name] = m[field];
+  return out;
 }
 
 async function readEnd(file: string): Promise<RunEnd | null> {
@@ -113,6 +134,7 @@ async function readText(file: string): Promise<string> {
 
 /** A run without a final status is running while its recorder lives; on another host we cannot tell. */
 function isAlive(header: RunHeader): boolean {
+  if (header.pid === undefined) return false;
   if (header.host !== os.hostname()) return true;
   try {
     process.kill(header.pid, 0);
