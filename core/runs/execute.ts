@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { LineageError } from '../errors';
 import { gitState } from '../git/info';
-import { fsyncDir } from '../util/atomicWrite';
-import { ensureRepoDirs, type Repo } from '../repo';
-import { newRunId, RUN_FILES, runDir, runFile } from './layout';
+import type { Repo } from '../repo';
+import { createRunFolder } from './folder';
+import { newRunId, runDir, runFile } from './layout';
 import { summarizeMetrics } from './metrics';
 import { writeRunJson, type RunEnd, type RunHeader } from './record';
 
@@ -43,7 +43,6 @@ export function commandLabel(argv: string[]): string {
  */
 export async function recordRun(repo: Repo, argv: string[], options: RunOptions = {}): Promise<RunOutcome> {
   if (argv.length === 0) throw new LineageError('no command given: use `lineage run -- <command> [args...]`');
-  await ensureRepoDirs(repo);
   const id = newRunId();
   const git = await gitState(repo.root);
   const header: RunHeader = {
@@ -57,7 +56,7 @@ export async function recordRun(repo: Repo, argv: string[], options: RunOptions 
     host: os.hostname(),
     pid: process.pid,
   };
-  await createRunDir(repo, header);
+  await createRunFolder(repo, header);
   const metricsFile = runFile(repo, id, 'metrics');
 
   const { code, signal } = await runChild(argv, {
@@ -87,19 +86,6 @@ export async function recordRun(repo: Repo, argv: string[], options: RunOptions 
   await writeRunJson(runFile(repo, id, 'status'), end);
   const signalNumber = signal ? (osConstants.signals[signal as NodeJS.Signals] ?? 0) : 0;
   return { id, end, exitStatus: signal ? 128 + signalNumber : (code ?? 1) };
-}
-
-/**
- * Make the run's folder appear complete: header and empty metric stream are written in a scratch
- * folder, then renamed into `runs/`, so a run folder never lacks its header.
- */
-async function createRunDir(repo: Repo, header: RunHeader): Promise<void> {
-  const scratch = path.join(repo.tmp, `run-${header.id}`);
-  await fs.mkdir(scratch);
-  await writeRunJson(path.join(scratch, RUN_FILES.header), header);
-  await fs.writeFile(path.join(scratch, RUN_FILES.metrics), '', { flag: 'wx' });
-  await fs.rename(scratch, runDir(repo, header.id));
-  await fsyncDir(repo.runs);
 }
 
 interface ChildOptions {

@@ -49,7 +49,7 @@ export async function readRun(
     if (end) return { run: summaryOf(header, end, end.status, Date.parse(end.endedAt)) };
     const live = summarizeMetrics(await readText(runFile(repo, id, 'metrics')), false);
     const status: RunStatus = isAlive(header) ? 'running' : 'crashed';
-    const metrics = { metrics: live.metrics, lastStep: live.lastStep };
+    const metrics = { metrics: live.metrics, lastStep: live.lastStep, params: live.params, tags: live.tags };
     // A crashed run ended, at the latest, when it last wrote output or metrics.
     const endMs = status === 'running' ? now : await lastWrite(repo, id);
     return { run: summaryOf(header, metrics, status, endMs) };
@@ -87,12 +87,18 @@ function summaryOf(
     metricsMin: pick(result.metrics, 'min'),
     metricsMax: pick(result.metrics, 'max'),
     ...(header.experiment !== undefined && { experiment: header.experiment }),
-    ...(header.params && { params: header.params }),
-    ...(header.tags && { tags: header.tags }),
+    ...merged('params', header.params, result.params),
+    ...merged('tags', header.tags, result.tags),
     ...(header.inputs && { inputs: Object.fromEntries(header.inputs.map((i) => [i.path, i.sha256])) }),
     ...(header.reproduces !== undefined && { reproduces: header.reproduces }),
     ...(header.source && { source: header.source.tool }),
   };
+}
+
+/** `{key: {...a, ...b}}`, or nothing when both are empty. */
+function merged<K extends string, V>(key: K, a?: Record<string, V>, b?: Record<string, V>): Partial<Record<K, Record<string, V>>> {
+  const out = { ...a, ...b };
+  return Object.keys(out).length > 0 ? ({ [key]: out } as Record<K, Record<string, V>>) : {};
 }
 
 function pick(metrics: Record<string, MetricSummary>, field: 'last' | 'min' | 'max'): Record<string, number> {

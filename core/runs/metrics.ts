@@ -4,74 +4,194 @@ import type { MetricSummary } from './record';
 export const MAX_METRIC_LINE = 1024 * 1024;
 const MAX_PROBLEMS = 10;
 
+/** Keys of a stream line that are not metrics. */
+const RESERVED = new Set(['step', 'time', 'params', 'tags', 'artifact', 'image']);
+
+export type ParamValue = string | number | boolean | null;
+
+/** A file the run logged, to be stored when it ends. */
+export interface LoggedRef {
+  kind: 'artifact' | 'image';
+  path: string;
+  name?: string;
+  step: number;
+}
+
+/** One logged value: what plots draw. `time` is seconds since the epoch, when the line had one. */
+export interface MetricPoint {
+  name: string;
+  step: number;
+  time: number | undefined;
+  value: number;
+}
+
 export interface MetricsSummary {
   metrics: Record<string, MetricSummary>;
   lastStep: number | null;
+  /** Params the script logged (`{"params": …}` lines), flattened to dotted keys. */
+  params: Record<string, ParamValue>;
+  tags: Record<string, string>;
+  refs: LoggedRef[];
   /** Lines that could not be read, as "line N: problem". */
   problems: string[];
 }
 
 /**
- * Summarize a metric stream: JSON objects, one per line, e.g. `{"step": 3, "loss": 0.2}`.
- * `step` (integer) and `time` are optional; every other key with a number value is a metric, and
- * nested objects flatten to `a/b` names. A last line without a newline that does not parse is a
- * write in progress and is ignored unless `complete` is set (the writer has exited).
+ * Reads a metric stream (docs/formats.md) incrementally: feed it text as the file grows and it
+ * keeps a running summary. A last line without its newline is held back until more text arrives,
+ * or parsed by `end()` once the writer has exited. `onPoint` sees every logged value (for plots).
  */
-export function summarizeMetrics(text: string, complete: boolean): MetricsSummary {
-  const metrics: Record<string, MetricSummary> = {};
-  const problems: string[] = [];
-  const report = (msg: string): void => {
-    if (problems.length < MAX_PROBLEMS) problems.push(msg);
-  };
-  const lines = text.split('\n');
-  let lastStep: number | null = null;
-  let implicitStep = 0;
-  lines.forEach((line, index) => {
-    const isTail = index === lines.length - 1;
+export class MetricStreamReader {
+  readonly summary: MetricsSummary = { metrics: {}, lastStep: null, params: {}, tags: {}, refs: [], problems: [] };
+  private pending = '';
+  private lineNumber = 0;
+  private nextStep = 0;
+
+  constructor(private readonly onPoint?: (point: MetricPoint) => void) {}
+
+  /** Parse every complete line of `text` (appended to what came before). */
+  feed(text: string): void {
+    const lines = (this.pending + text).split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.line(line);
+    if (this.pending.length > MAX_METRIC_LINE) {
+      // Cap what is held for a line that never ends; it is reported when it does.
+      this.pending = this.pending.slice(0, MAX_METRIC_LINE + 1);
+    }
+  }
+
+  /** The writer has exited: a last line without a newline counts (and is reported if broken). */
+  end(): MetricsSummary {
+    if (this.pending.trim() !== '') this.line(this.pending);
+    this.pending = '';
+    return this.summary;
+  }
+
+  private report(message: string): void {
+    if (this.summary.problems.length < MAX_PROBLEMS) this.summary.problems.push(`line ${this.lineNumber}: ${message}`);
+  }
+
+  private line(line: string): void {
+    this.lineNumber++;
     if (line.trim() === '') return;
-    if (line.length > MAX_METRIC_LINE)
-      return report(`line ${index + 1}: longer than ${MAX_METRIC_LINE} bytes`);
+    if (line.length > MAX_METRIC_LINE) return this.report(`longer than ${MAX_METRIC_LINE} bytes`);
     let record: unknown;
     try {
       record = JSON.parse(line);
     } catch {
-      if (!isTail || complete) report(`line ${index + 1}: not a JSON object`);
-      return;
+      return this.report('not a JSON object');
     }
-    if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-      return report(`line ${index + 1}: not a JSON object`);
-    }
-    const { step: rawStep, time: _time, ...values } = record as Record<string, unknown>;
+    if (!isObject(record)) return this.report('not a JSON object');
+    const { step: rawStep, time: rawTime } = record;
     if (rawStep !== undefined && !(Number.isInteger(rawStep) && (rawStep as number) >= 0)) {
-      return report(`line ${index + 1}: 'step' must be a non-negative integer`);
+      return this.report("'step' must be a non-negative integer");
     }
-    const step = rawStep === undefined ? implicitStep : (rawStep as number);
-    implicitStep = step + 1;
-    lastStep = step;
-    for (const [name, value] of flatten(values)) {
-      if (typeof value !== 'number' || !Number.isFinite(value)) {
-        if (value !== null) report(`line ${index + 1}: '${name}' is not a finite number`);
-        continue;
-      }
-      const m = metrics[name];
-      if (!m) metrics[name] = { last: value, min: value, max: value, step, count: 1 };
-      else {
-        m.last = value;
-        m.step = step;
-        m.min = Math.min(m.min, value);
-        m.max = Math.max(m.max, value);
-        m.count += 1;
+    if (rawTime !== undefined && !(typeof rawTime === 'number' && Number.isFinite(rawTime))) {
+      return this.report("'time' must be a number (seconds since the epoch)");
+    }
+    const values: [string, number][] = [];
+    let metricLine = false;
+    for (const [key, value] of Object.entries(record)) {
+      if (RESERVED.has(key)) continue;
+      metricLine = true;
+      for (const [name, v] of flatten(value, key, '/')) {
+        if (typeof v === 'number' && Number.isFinite(v)) values.push([name, v]);
+        else if (v !== null) this.report(`'${name}' is not a finite number`);
       }
     }
-  });
-  return { metrics, lastStep, problems };
+    const current = this.summary.lastStep ?? 0;
+    const step = rawStep !== undefined ? (rawStep as number) : metricLine ? this.nextStep : current;
+    if (metricLine || rawStep !== undefined) {
+      this.summary.lastStep = step;
+      this.nextStep = step + 1;
+    }
+    for (const [name, value] of values) this.observe(name, step, rawTime as number | undefined, value);
+    this.reserved(record, step);
+  }
+
+  private observe(name: string, step: number, time: number | undefined, value: number): void {
+    const m = this.summary.metrics[name];
+    if (!m) this.summary.metrics[name] = { last: value, min: value, max: value, step, count: 1 };
+    else {
+      m.last = value;
+      m.step = step;
+      if (value < m.min) m.min = value;
+      if (value > m.max) m.max = value;
+      m.count += 1;
+    }
+    this.onPoint?.({ name, step, time, value });
+  }
+
+  private reserved(record: Record<string, unknown>, step: number): void {
+    const { params, tags, artifact, image } = record;
+    if (params !== undefined) {
+      if (!isObject(params)) this.report("'params' must be an object");
+      else for (const [k, v] of flatten(params, '', '.')) this.param(k, v);
+    }
+    if (tags !== undefined) {
+      if (!isObject(tags)) this.report("'tags' must be an object");
+      else for (const [k, v] of Object.entries(tags)) this.summary.tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    for (const [kind, ref] of [['artifact', artifact], ['image', image]] as const) {
+      if (ref === undefined) continue;
+      if (!isObject(ref) || typeof ref.path !== 'string' || ref.path === '') {
+        this.report(`'${kind}' must be {"path": "...", "name": "..."}`);
+      } else {
+        const name = typeof ref.name === 'string' ? ref.name : undefined;
+        this.summary.refs.push({ kind, path: ref.path, step, ...(name !== undefined && { name }) });
+      }
+    }
+  }
+
+  private param(key: string, value: unknown): void {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      this.summary.params[key] = value as ParamValue;
+    } else this.summary.params[key] = JSON.stringify(value);
+  }
 }
 
-function* flatten(obj: Record<string, unknown>, prefix = ''): Generator<[string, unknown]> {
-  for (const [key, value] of Object.entries(obj)) {
-    const name = prefix + key;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      yield* flatten(value as Record<string, unknown>, name + '/');
-    } else yield [name, value];
+/**
+ * Summarize a whole metric stream. A last line without a newline that does not parse is a write in
+ * progress and is ignored unless `complete` is set (the writer has exited).
+ */
+export function summarizeMetrics(text: string, complete: boolean): MetricsSummary {
+  const reader = new MetricStreamReader();
+  reader.feed(text);
+  if (complete) return reader.end();
+  const tail = readerTail(text);
+  // A live stream's unterminated last line counts if it is already a whole JSON object.
+  if (tail !== '' && isWholeJson(tail)) reader.end();
+  return reader.summary;
+}
+
+function readerTail(text: string): string {
+  const cut = text.lastIndexOf('\n');
+  return text.slice(cut + 1);
+}
+
+function isWholeJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Flatten nested objects to `prefix<sep>key` names; arrays and scalars are leaves. `value` itself is
+ * the leaf when it is not an object.
+ */
+export function* flatten(value: unknown, name: string, sep: string): Generator<[string, unknown]> {
+  if (!isObject(value)) {
+    yield [name, value];
+    return;
+  }
+  for (const [key, inner] of Object.entries(value)) {
+    yield* flatten(inner, name === '' ? key : name + sep + key, sep);
   }
 }

@@ -93,6 +93,9 @@ export const runEndSchema = z.looseObject({
   endedAt: z.string(),
   metrics: z.record(z.string(), metricSummarySchema),
   lastStep: z.number().nullable(),
+  /** Params and tags the script logged in its metric stream (merged over the header's). */
+  params: z.record(z.string(), paramValueSchema).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
   /** Outputs hashed into the store after exit: declared outputs and logged artifacts. */
   outputs: z.array(outputRefSchema).optional(),
 });
