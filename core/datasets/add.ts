@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { readConfig } from '../config';
+import { readConfig, type LinkStrategy } from '../config';
 import { LineageError, isErrnoCode } from '../errors';
 import { ensureGitignoreEntry } from '../git/ignore';
 import { ensureRepoDirs, LINEAGE_DIR, repoRelative, type Repo } from '../repo';
@@ -8,7 +8,7 @@ import { withRepoLock } from '../store/lock';
 import { ObjectStore, Staging } from '../store/objects';
 import { chooseStoreMode } from '../store/storeMode';
 import { pointerPathFor, POINTER_SUFFIX, writePointer, type Pointer } from './pointer';
-import { scan, walkOptions, type ScanProgress } from './scan';
+import { scan, walkOptions, type ScanNode, type ScanProgress } from './scan';
 import { StatCache } from './statCache';
 import { TreeMemo } from './treeMemo';
 import { walk, walkFiles } from './walk';
@@ -96,37 +96,64 @@ async function addOne(
   if (stat.isSymbolicLink() && config.symlinks === 'keep') {
     throw new LineageError('is a symbolic link; add what it points to, or set `symlinks: follow`', abs);
   }
+  const { root, hashedFiles } = await storePath(repo, { cache, memo }, abs, {
+    link: config.link,
+    symlinks: config.symlinks,
+    onProgress: options.onProgress && ((p) => options.onProgress?.(rel, p)),
+    signal: options.signal,
+  });
+  const name = path.basename(abs);
+  const pointer: Pointer = {
+    schema: 1,
+    path: name,
+    type: root.type,
+    sha256: root.hash,
+    size: root.size,
+    files: root.type === 'file' ? 1 : root.files,
+  };
+  const pointerAbs = pointerPathFor(abs);
+  // .gitignore first: a crash between the two never leaves pinned data visible to git.
+  const ignored = await ensureGitignoreEntry(path.dirname(abs), '/' + name);
+  await writePointer(pointerAbs, pointer);
+  return { path: rel, pointerFile: repoRelative(repo, pointerAbs), pointer, ignored, hashedFiles };
+}
+
+export interface StoreOptions {
+  link: LinkStrategy[];
+  symlinks: 'keep' | 'follow';
+  onProgress?: (p: ScanProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Hash a file or folder into the store: every file object, then its trees, all durable before this
+ * returns. The caller holds the repository lock. `link` chooses how objects get their bytes (see
+ * chooseStoreMode); pass `['copy']` when the files must stay writable (run outputs).
+ */
+export async function storePath(
+  repo: Repo,
+  { cache, memo }: { cache: StatCache; memo: TreeMemo },
+  abs: string,
+  options: StoreOptions,
+): Promise<{ root: Extract<ScanNode, { type: 'file' | 'dir' }>; hashedFiles: number }> {
   const objects = storeOf(repo);
   const staging = await objects.stage();
   try {
-    const walked = await walk(abs, walkOptions(repo, config.symlinks));
-    const mode = chooseStoreMode(config.link, walkFiles(walked)[0]?.abs, staging);
+    const walked = await walk(abs, walkOptions(repo, options.symlinks));
+    const mode = chooseStoreMode(options.link, walkFiles(walked)[0]?.abs, staging);
     const { root, hashedFiles } = await scan(abs, {
       repo,
       cache,
-      symlinks: config.symlinks,
+      symlinks: options.symlinks,
       store: { objects, staging, mode },
       memo: { memo, objects },
       walked,
-      onProgress: (p) => options.onProgress?.(rel, p),
+      onProgress: options.onProgress,
       signal: options.signal,
     });
     if (root.type === 'symlink') throw new LineageError('is a symbolic link', abs);
     options.signal?.throwIfAborted(); // the last moment a cancel leaves no trace
-    const name = path.basename(abs);
-    const pointer: Pointer = {
-      schema: 1,
-      path: name,
-      type: root.type,
-      sha256: root.hash,
-      size: root.size,
-      files: root.type === 'file' ? 1 : root.files,
-    };
-    const pointerAbs = pointerPathFor(abs);
-    // .gitignore first: a crash between the two never leaves pinned data visible to git.
-    const ignored = await ensureGitignoreEntry(path.dirname(abs), '/' + name);
-    await writePointer(pointerAbs, pointer);
-    return { path: rel, pointerFile: repoRelative(repo, pointerAbs), pointer, ignored, hashedFiles };
+    return { root, hashedFiles };
   } finally {
     await staging.remove();
   }

@@ -1,18 +1,31 @@
-import { spawn } from 'node:child_process';
-import { createWriteStream, promises as fs } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, openSync, promises as fs, writeSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
-import { LineageError } from '../errors';
-import { gitState } from '../git/info';
+import { storeOf } from '../datasets/add';
+import { errorMessage, LineageError } from '../errors';
 import type { Repo } from '../repo';
-import { createRunFolder } from './folder';
-import { newRunId, runDir, runFile } from './layout';
+import { writeFileAtomic } from '../util/atomicWrite';
+import { StdoutCapture } from './capture';
+import { runChild } from './child';
+import { recordInputs, storeOutputs } from './dataRefs';
+import { probeEnvironment } from './environment';
+import { createRunFolder, json } from './folder';
+import { newRunId, RUN_ID_PATTERN, runDir, runFile } from './layout';
 import { summarizeMetrics } from './metrics';
+import { planRun, type RunPlan, type RunRequest } from './plan';
 import { writeRunJson, type RunEnd, type RunHeader } from './record';
+import { snapshotCode } from './snapshot';
 
 export interface RunOptions {
   name?: string;
+  /** A run id chosen by the caller (the editor, to follow its own run); a new ULID by default. */
+  id?: string;
+  tags?: Record<string, string>;
+  /** The run this one reproduces. */
+  reproduces?: string;
+  /** Where the experiment's files are, when not the repository root (a reproduction's worktree). */
+  root?: string;
   /** Where the command's output is echoed (the terminal, for the CLI). */
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -20,6 +33,7 @@ export interface RunOptions {
 
 export interface RunOutcome {
   id: string;
+  header: RunHeader;
   end: RunEnd;
   /** The exit status to pass on: the command's, or 128 + signal number. */
   exitStatus: number;
@@ -37,98 +51,156 @@ export function commandLabel(argv: string[]): string {
 }
 
 /**
- * Run `argv` as a recorded run: header first (so a crash still leaves a record), the command with
- * LINEAGE_METRICS / LINEAGE_RUN_ID / LINEAGE_RUN_DIR in its environment and its output teed to
- * output.log, then the final status with the metric summary, written atomically.
+ * Record a run (docs/formats.md, Runs):
+ * 1. plan it from lineage.yaml (command, params files + overrides, inputs, outputs, capture);
+ * 2. snapshot the code (commit, branch, uncommitted patch stored as an object) and the input
+ *    dataset versions (a dataset that differs from its pointer is stored and marked modified);
+ * 3. write the run folder with its header, so a crash still leaves a record;
+ * 4. run the command with LINEAGE_* variables and the Python client on PYTHONPATH, teeing its
+ *    output to output.log (and captured metrics to the stream) while the environment is probed;
+ * 5. store its outputs and logged artifacts, then write status.json atomically.
  */
-export async function recordRun(repo: Repo, argv: string[], options: RunOptions = {}): Promise<RunOutcome> {
-  if (argv.length === 0) throw new LineageError('no command given: use `lineage run -- <command> [args...]`');
-  const id = newRunId();
-  const git = await gitState(repo.root);
+export async function recordRun(repo: Repo, request: RunRequest, options: RunOptions = {}): Promise<RunOutcome> {
+  const stderr = options.stderr ?? process.stderr;
+  const warn = (message: string): void => void stderr.write(`lineage: warning: ${message}\n`);
+  const root = options.root ?? repo.root;
+  const plan = await planRun(repo, request, root);
+  const id = options.id ?? newRunId();
+  if (!RUN_ID_PATTERN.test(id)) throw new LineageError(`--id ${id}: not a lowercase ULID`);
+  if (existsSync(runDir(repo, id))) throw new LineageError(`run ${id} exists already`);
+
+  const objects = storeOf(repo);
+  await fs.mkdir(repo.tmp, { recursive: true });
+  const [code, inputs] = await Promise.all([
+    snapshotCode(repo, objects, root),
+    recordInputs(repo, plan.inputs, warn),
+  ]);
+  if (code.patchOmitted.length > 0) {
+    warn(`left out of the run's patch (untracked and over 8 MiB): ${code.patchOmitted.join(', ')}`);
+  }
   const header: RunHeader = {
     schema: 1,
     id,
-    name: options.name ?? commandLabel(argv),
-    command: argv,
-    cwd: path.relative(repo.root, process.cwd()).split(path.sep).join('/'),
-    ...git,
+    name: options.name ?? plan.experiment ?? commandLabel(plan.argv),
+    command: plan.argv,
+    cwd: path.relative(root, plan.cwd).split(path.sep).join('/'),
+    commit: code.commit,
+    branch: code.branch,
+    dirty: code.dirty,
+    patch: code.patch,
+    ...(code.patchOmitted.length > 0 && { patchOmitted: code.patchOmitted }),
     startedAt: new Date().toISOString(),
     host: os.hostname(),
     pid: process.pid,
+    ...(plan.experiment !== undefined && { experiment: plan.experiment }),
+    params: plan.params,
+    ...(Object.keys(plan.overrides).length > 0 && { overrides: plan.overrides }),
+    ...(plan.paramsFiles.length > 0 && { paramsFiles: plan.paramsFiles }),
+    ...(options.tags && Object.keys(options.tags).length > 0 && { tags: options.tags }),
+    inputs,
+    ...(options.reproduces !== undefined && { reproduces: options.reproduces }),
   };
   await createRunFolder(repo, header);
-  const metricsFile = runFile(repo, id, 'metrics');
 
-  const { code, signal } = await runChild(argv, {
-    env: {
-      ...process.env,
-      LINEAGE_RUN_ID: id,
-      LINEAGE_RUN_DIR: runDir(repo, id),
-      LINEAGE_METRICS: metricsFile,
-    },
-    log: runFile(repo, id, 'log'),
-    stdout: options.stdout ?? process.stdout,
-    stderr: options.stderr ?? process.stderr,
-  });
-  const summary = summarizeMetrics(await fs.readFile(metricsFile, 'utf8'), true);
-  for (const problem of summary.problems) {
-    (options.stderr ?? process.stderr).write(`lineage: ${metricsFile}: ${problem}\n`);
-  }
+  const env = commandEnv(repo, header, plan);
+  const environment = probeEnvironment(plan.argv, env, plan.cwd)
+    .then((e) => writeFileAtomic(path.join(runDir(repo, id), 'environment.json'), json(e)))
+    .catch((err: unknown) => warn(`could not record the environment: ${errorMessage(err)}`));
+  const exit = await runCommand(repo, id, plan, env, options);
+  await environment;
+
+  const metricsText = await fs.readFile(runFile(repo, id, 'metrics'), 'utf8');
+  const summary = summarizeMetrics(metricsText, true);
+  for (const problem of summary.problems) stderr.write(`lineage: ${runFile(repo, id, 'metrics')}: ${problem}\n`);
+  const wanted = [
+    ...plan.outputs.map((p) => ({ kind: 'output' as const, path: path.resolve(root, p) })),
+    ...summary.refs.map((r) => ({ kind: r.kind, path: path.resolve(plan.cwd, r.path) })),
+  ];
+  const stored = await storeOutputs(repo, plan.cwd, wanted).catch((err: unknown) => ({
+    outputs: [],
+    problems: [`outputs not stored: ${errorMessage(err)}`],
+  }));
+  for (const problem of stored.problems) warn(problem);
+
+  const status: RunEnd['status'] =
+    exit.signal || (exit.stopped && exit.code !== 0) ? 'killed' : exit.code === 0 ? 'finished' : 'failed';
   const end: RunEnd = {
     schema: 1,
-    status: signal ? 'killed' : code === 0 ? 'finished' : 'failed',
-    exitCode: code,
-    signal,
+    status,
+    exitCode: exit.code,
+    signal: exit.signal,
     endedAt: new Date().toISOString(),
     metrics: summary.metrics,
     lastStep: summary.lastStep,
+    ...(Object.keys(summary.params).length > 0 && { params: summary.params }),
+    ...(Object.keys(summary.tags).length > 0 && { tags: summary.tags }),
+    ...(stored.outputs.length > 0 && { outputs: stored.outputs }),
   };
   await writeRunJson(runFile(repo, id, 'status'), end);
-  const signalNumber = signal ? (osConstants.signals[signal as NodeJS.Signals] ?? 0) : 0;
-  return { id, end, exitStatus: signal ? 128 + signalNumber : (code ?? 1) };
+  const signalNumber = exit.signal ? (osConstants.signals[exit.signal as NodeJS.Signals] ?? 0) : 0;
+  return { id, header, end, exitStatus: exit.signal ? 128 + signalNumber : (exit.code ?? 1) };
 }
 
-interface ChildOptions {
-  env: NodeJS.ProcessEnv;
-  log: string;
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+/** The command's environment: LINEAGE_* variables, the Python client on PYTHONPATH, unbuffered Python. */
+function commandEnv(repo: Repo, header: RunHeader, plan: RunPlan): NodeJS.ProcessEnv {
+  const client = pythonClientDir();
+  const pythonPath = [client, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  return {
+    ...process.env,
+    LINEAGE_RUN_ID: header.id,
+    LINEAGE_RUN_DIR: runDir(repo, header.id),
+    LINEAGE_METRICS: runFile(repo, header.id, 'metrics'),
+    LINEAGE_REPO: repo.root,
+    LINEAGE_PARAMS: JSON.stringify(plan.params),
+    ...(pythonPath && { PYTHONPATH: pythonPath }),
+    // Output reaches the terminal, the log and stdout capture as it is printed, not in 8 KiB blocks.
+    PYTHONUNBUFFERED: process.env.PYTHONUNBUFFERED ?? '1',
+  };
 }
 
-/** Spawn without a shell, tee output, pass SIGTERM/SIGHUP on; resolves when the child has exited. */
-async function runChild(
-  argv: string[],
-  opts: ChildOptions,
-): Promise<{ code: number | null; signal: string | null }> {
-  const log = createWriteStream(opts.log, { flags: 'wx' });
-  const [command, ...args] = argv as [string, ...string[]];
-  const child = spawn(command, args, { env: opts.env, stdio: ['inherit', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk: Buffer) => {
-    opts.stdout.write(chunk);
-    log.write(chunk);
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    opts.stderr.write(chunk);
-    log.write(chunk);
-  });
-  // Ctrl-C reaches the whole foreground process group, so the child gets SIGINT by itself; we wait
-  // for it to exit. Signals sent to this process alone are passed on.
-  const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-  const handlers = { SIGINT: () => undefined, SIGTERM: forward('SIGTERM'), SIGHUP: forward('SIGHUP') };
-  for (const [sig, handler] of Object.entries(handlers)) process.on(sig, handler);
+/** Run the command, teeing its output to the terminal, output.log and stdout capture. */
+async function runCommand(
+  repo: Repo,
+  id: string,
+  plan: RunPlan,
+  env: NodeJS.ProcessEnv,
+  options: RunOptions,
+): Promise<Awaited<ReturnType<typeof runChild>>> {
+  const out = options.stdout ?? process.stdout;
+  const err = options.stderr ?? process.stderr;
+  const log = createWriteStream(runFile(repo, id, 'log'), { flags: 'wx' });
+  // Captured lines go to the stream with one O_APPEND write each, like every other writer's.
+  const metrics = plan.capture ? openSync(runFile(repo, id, 'metrics'), 'a') : null;
+  const capture =
+    plan.capture && metrics !== null ? new StdoutCapture(plan.capture, (line) => writeSync(metrics, line)) : null;
   try {
-    return await new Promise((resolve) => {
-      child.on('error', (err: NodeJS.ErrnoException) => {
-        const message =
-          err.code === 'ENOENT' ? `command not found: ${command}` : `cannot start ${command}: ${err.message}`;
-        opts.stderr.write(`lineage: ${message}\n`);
-        log.write(`lineage: ${message}\n`);
-        resolve({ code: 127, signal: null });
-      });
-      child.on('close', (code, signal) => resolve({ code, signal }));
+    const exit = await runChild(plan.argv, {
+      cwd: plan.cwd,
+      env,
+      onStdout: (chunk) => {
+        out.write(chunk);
+        log.write(chunk);
+        capture?.feed(chunk.toString('utf8'));
+      },
+      onStderr: (chunk) => {
+        err.write(chunk);
+        log.write(chunk);
+      },
     });
+    if (exit.startError) {
+      err.write(`lineage: ${exit.startError}\n`);
+      log.write(`lineage: ${exit.startError}\n`);
+    }
+    capture?.end();
+    return exit;
   } finally {
-    for (const [sig, handler] of Object.entries(handlers)) process.off(sig, handler);
     await new Promise<void>((resolve) => log.end(resolve));
+    if (metrics !== null) closeSync(metrics);
   }
+}
+
+/** The Python client shipped beside the bundle (`dist/../clients/python`) or the sources. */
+export function pythonClientDir(): string | undefined {
+  const candidates = [path.join(__dirname, '..', 'clients', 'python'), path.join(__dirname, '..', '..', 'clients', 'python')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'lineage')));
 }

@@ -47,6 +47,8 @@ export const runHeaderSchema = z.looseObject({
   dirty: z.boolean(),
   /** The uncommitted changes (tracked and untracked files) as a `git diff --binary` patch object. */
   patch: z.string().nullable().optional(),
+  /** Untracked files too big for the patch (over 8 MiB), by repo-relative path. */
+  patchOmitted: z.array(z.string()).optional(),
   startedAt: z.string(),
   host: z.string(),
   /**

@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { initRepo } from '../../core/init';
-import { repoAt } from '../../core/repo';
+import { repoAt, type Repo } from '../../core/repo';
 import { commandLabel, recordRun } from '../../core/runs/execute';
 import { newRunId, runFile } from '../../core/runs/layout';
 import { listRuns } from '../../core/runs/list';
 import { summarizeMetrics } from '../../core/runs/metrics';
+import type { RunRequest } from '../../core/runs/plan';
 import { git, tempGitRepo } from '../helpers/tmp';
 
 const quiet = () => ({ stdout: new PassThrough(), stderr: new PassThrough() });
@@ -54,6 +55,11 @@ describe('metric stream', () => {
   });
 });
 
+/** A run request for `command` in the repository root. */
+function run(repo: Repo, command: string[]): RunRequest {
+  return { command, cwd: repo.root };
+}
+
 describe('recordRun', () => {
   it('records header, output, metrics and final status of a real python run', async () => {
     const repo = await newRepo();
@@ -72,7 +78,7 @@ describe('recordRun', () => {
     const io = quiet();
     let echoed = '';
     io.stdout.on('data', (c: Buffer) => (echoed += c.toString()));
-    const outcome = await recordRun(repo, ['python3', script, '--lr', '0.1'], io);
+    const outcome = await recordRun(repo, run(repo, ['python3', script, '--lr', '0.1']), io);
     expect(outcome.exitStatus).toBe(0);
     expect(outcome.end).toMatchObject({ status: 'finished', exitCode: 0, lastStep: 2 });
     expect(outcome.end.metrics.loss).toMatchObject({ last: 1 / 3, min: 1 / 3, max: 1 });
@@ -105,15 +111,15 @@ describe('recordRun', () => {
 
   it('passes on a failing exit status, records a killed run, and a missing command', async () => {
     const repo = await newRepo();
-    expect((await recordRun(repo, [process.execPath, '-e', 'process.exit(3)'], quiet())).exitStatus).toBe(3);
+    expect((await recordRun(repo, run(repo, [process.execPath, '-e', 'process.exit(3)']), quiet())).exitStatus).toBe(3);
     const killed = await recordRun(
       repo,
-      [process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")'],
+      run(repo, [process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")']),
       quiet(),
     );
     expect(killed.end).toMatchObject({ status: 'killed', signal: 'SIGTERM' });
     expect(killed.exitStatus).toBe(128 + 15);
-    const missing = await recordRun(repo, ['no-such-command-xyz'], quiet());
+    const missing = await recordRun(repo, run(repo, ['no-such-command-xyz']), quiet());
     expect(missing.end.status).toBe('failed');
     expect(missing.exitStatus).toBe(127);
     const statuses = (await listRuns(repo)).runs.map((r) => r.status);
@@ -123,7 +129,7 @@ describe('recordRun', () => {
   it('notes a dirty work tree', async () => {
     const repo = await newRepo();
     writeFileSync(path.join(repo.root, 'lineage.yaml'), 'schema: 1\n# edited\n');
-    const outcome = await recordRun(repo, [process.execPath, '-e', ''], quiet());
+    const outcome = await recordRun(repo, run(repo, [process.execPath, '-e', '']), quiet());
     expect((await listRuns(repo)).runs[0]).toMatchObject({ id: outcome.id, dirty: true });
   });
 });
@@ -171,7 +177,7 @@ describe('listRuns', () => {
 
   it('reports malformed run files as problems naming the file, and lists the rest', async () => {
     const repo = await newRepo();
-    const good = await recordRun(repo, [process.execPath, '-e', ''], quiet());
+    const good = await recordRun(repo, run(repo, [process.execPath, '-e', '']), quiet());
     const bad = newRunId();
     mkdirSync(path.join(repo.runs, bad));
     writeFileSync(runFile(repo, bad, 'header'), '{"schema": 1, "id": ');
