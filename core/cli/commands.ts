@@ -1,7 +1,6 @@
 import { datasetStatus } from '../datasets/status';
 import { initRepo } from '../init';
 import { requireRepo } from '../repo';
-import { recordRun } from '../runs/execute';
 import { listRuns } from '../runs/list';
 import {
   formatBytes,
@@ -59,13 +58,6 @@ export async function statusCommand(io: Io, json: boolean, files: boolean): Prom
     }
   }
   return result.datasets.some((d) => d.state === 'error') ? 1 : 0;
-}
-
-export async function runCommand(io: Io, argv: string[], name?: string): Promise<number> {
-  const repo = requireRepo(io.cwd);
-  const outcome = await recordRun(repo, argv, { name, stdout: io.out, stderr: io.err });
-  io.err.write(`lineage: run ${outcome.id} ${outcome.end.status}\n`);
-  return outcome.exitStatus;
 }
 
 export async function runsCommand(io: Io, json: boolean): Promise<number> {

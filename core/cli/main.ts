@@ -1,10 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { LineageError, errorMessage } from '../errors';
 import { diffCommand, logCommand } from './diffCommands';
-import { initCommand, runCommand, runsCommand, statusCommand, type Io } from './commands';
+import { initCommand, runsCommand, statusCommand, type Io } from './commands';
+import { runCommand, type RunFlags } from './runCommands';
 import { addCommand, checkoutCommand, fsckCommand, gcCommand, unprotectCommand } from './storeCommands';
 
 declare const LINEAGE_VERSION: string;
+
+/** Commander's accumulator for repeatable options. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 /** Parse `argv` (without node and script), run the command, and return the exit status. */
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -105,12 +111,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     );
   program
     .command('run')
-    .description('run a command as a recorded run (metrics: append JSON lines to $LINEAGE_METRICS)')
-    .option('--name <name>', 'a name for the run (default: the script name)')
-    .argument('<command...>', 'the command and its arguments, after --')
+    .description(
+      'run a command (or an experiment of lineage.yaml) as a recorded run: code, params, data, environment, metrics, outputs',
+    )
+    .argument('[command...]', 'the command and its arguments, after --')
+    .option('-e, --experiment <name>', 'launch this experiment of lineage.yaml')
+    .option('-s, --set <key=value>', 'override a param (repeatable): --set lr=0.01', collect, [])
+    .option('--name <name>', 'a name for the run (default: the experiment or script name)')
+    .option('--tag <key=value>', 'tag the run (repeatable)', collect, [])
+    .option('--id <ulid>', 'use this run id (a new lowercase ULID; the editor picks its own)')
     .passThroughOptions()
-    .action(async (command: string[], opts: { name?: string }) => {
-      status = await runCommand(io, command, opts.name);
+    .action(async (command: string[], opts: RunFlags) => {
+      status = await runCommand(io, command, opts);
     });
   program
     .command('runs')
@@ -119,6 +131,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .action(async (opts: { json?: boolean }) => {
       status = await runsCommand(io, opts.json === true);
     });
+
 
   try {
     await program.parseAsync(argv, { from: 'user' });
