@@ -11,6 +11,7 @@ const LINEAGE_GITIGNORE = `# Written by lineage init: local store and run record
 /tmp/
 /runs/
 /state/
+/lock
 `;
 
 export interface InitResult {

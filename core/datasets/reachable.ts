@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { errorMessage } from '../errors';
 import { pointerBlobs, type HistoryScope } from '../git/pointerBlobs';
 import type { Repo } from '../repo';
+import { runRoots } from '../runs/roots';
 import type { ObjectStore } from '../store/objects';
 import { findPointerFiles } from './find';
 import { parsePointer, POINTER_SUFFIX, readPointer, type Pointer } from './pointer';
@@ -18,7 +19,10 @@ export interface RootProblem {
   message: string;
 }
 
-/** The pointers that keep objects alive: the workspace's, plus git history's when asked. */
+/**
+ * What keeps objects alive: the workspace's pointers, what runs recorded (patches, inputs, outputs),
+ * plus git history's pointers when asked.
+ */
 export async function collectRoots(
   repo: Repo,
   history: HistoryScope | null,
@@ -32,6 +36,9 @@ export async function collectRoots(
       problems.push({ file, message: errorMessage(err) });
     }
   }
+  const runs = await runRoots(repo);
+  roots.push(...runs.roots);
+  problems.push(...runs.problems);
   if (history) {
     for (const [file, text] of pointerBlobs(repo.root, history, POINTER_SUFFIX)) {
       try {

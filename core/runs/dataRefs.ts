@@ -8,14 +8,13 @@ import { StatCache } from '../datasets/statCache';
 import { TreeMemo } from '../datasets/treeMemo';
 import { errorMessage, LineageError } from '../errors';
 import { LINEAGE_DIR, repoRelative, type Repo } from '../repo';
-import { withRepoLock } from '../store/lock';
 import type { DatasetRef, OutputRef } from './record';
 
 /**
  * The dataset versions a run starts with: each tracked dataset (or those the experiment names), as
  * its pointer file pins it. A dataset that differs in the workspace is recorded as it really is: the
  * workspace version is stored (so a diff or a reproduction can read it) and marked `modified`.
- * `warn` hears about such datasets and about missing ones.
+ * `warn` hears about such datasets and about missing ones. The caller holds the repository lock.
  */
 export async function recordInputs(
   repo: Repo,
@@ -54,7 +53,7 @@ export async function recordInputs(
         continue;
       }
       warn(`${dataPath} differs from ${pointerFile}; the run records the workspace version (stored now). \`lineage add ${dataPath}\` pins it for git`);
-      const stored = await withRepoLock(repo, 'store a run input', () => storeData(repo, config, { cache, memo }, abs));
+      const stored = await storeData(repo, config, { cache, memo }, abs);
       inputs.push({ ...refOf(dataPath, stored), modified: true });
     }
   } finally {
@@ -67,6 +66,8 @@ export async function recordInputs(
  * Store what a run produced: the experiment's declared outputs and the files it logged as artifacts
  * or images (paths relative to `cwd`, which must stay inside the repository). Files are copied into
  * the store, so they stay writable for the next run. Returns what was stored and what could not be.
+ * The caller holds the repository lock (and writes the run's status before releasing it, so gc never
+ * sees the objects unreferenced).
  */
 export async function storeOutputs(
   repo: Repo,
@@ -77,7 +78,7 @@ export async function storeOutputs(
   const problems: string[] = [];
   if (wanted.length === 0) return { outputs, problems };
   const config = await readConfig(repo);
-  await withRepoLock(repo, 'store run outputs', async () => {
+  {
     const [cache, memo] = await Promise.all([StatCache.load(repo), TreeMemo.load(repo)]);
     const seen = new Set<string>();
     try {
@@ -110,7 +111,7 @@ export async function storeOutputs(
     } finally {
       await Promise.all([cache.save(), memo.save()]);
     }
-  });
+  }
   return { outputs, problems };
 }
 

@@ -5,9 +5,10 @@ import { constants as osConstants } from 'node:os';
 import { storeOf } from '../datasets/add';
 import { errorMessage, LineageError } from '../errors';
 import type { Repo } from '../repo';
+import { withRepoLock } from '../store/lock';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { StdoutCapture } from './capture';
-import { runChild } from './child';
+import { runChild, type ChildExit } from './child';
 import { recordInputs, storeOutputs } from './dataRefs';
 import { probeEnvironment } from './environment';
 import { createRunFolder, json } from './folder';
@@ -69,16 +70,49 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
   if (!RUN_ID_PATTERN.test(id)) throw new LineageError(`--id ${id}: not a lowercase ULID`);
   if (existsSync(runDir(repo, id))) throw new LineageError(`run ${id} exists already`);
 
-  const objects = storeOf(repo);
+  // Objects the header names (patch, modified inputs) are stored and named under one lock, so gc
+  // never finds them unreferenced; the same holds for outputs and the status below.
+  const header = await withRepoLock(repo, 'start a run', async () => {
+    const header = await startHeader(repo, plan, id, root, options, warn);
+    await createRunFolder(repo, header);
+    return header;
+  });
+
+  const env = commandEnv(repo, header, plan);
+  const environment = probeEnvironment(plan.argv, env, plan.cwd)
+    .then((e) => writeFileAtomic(path.join(runDir(repo, id), 'environment.json'), json(e)))
+    .catch((err: unknown) => warn(`could not record the environment: ${errorMessage(err)}`));
+  const exit = await runCommand(repo, id, plan, env, options);
+  await environment;
+  const end = await withRepoLock(repo, 'finish a run', () => finishRun(repo, id, plan, root, exit, warn, true)).catch(
+    (err: unknown) => {
+      // Never lose the status: without the lock, record it without storing outputs.
+      warn(`outputs not stored: ${errorMessage(err)}`);
+      return finishRun(repo, id, plan, root, exit, warn, false);
+    },
+  );
+  const signalNumber = exit.signal ? (osConstants.signals[exit.signal as NodeJS.Signals] ?? 0) : 0;
+  return { id, header, end, exitStatus: exit.signal ? 128 + signalNumber : (exit.code ?? 1) };
+}
+
+/** The run's header: the code snapshot and input versions taken now, with the plan. */
+async function startHeader(
+  repo: Repo,
+  plan: RunPlan,
+  id: string,
+  root: string,
+  options: RunOptions,
+  warn: (message: string) => void,
+): Promise<RunHeader> {
   await fs.mkdir(repo.tmp, { recursive: true });
   const [code, inputs] = await Promise.all([
-    snapshotCode(repo, objects, root),
+    snapshotCode(repo, storeOf(repo), root),
     recordInputs(repo, plan.inputs, warn),
   ]);
   if (code.patchOmitted.length > 0) {
     warn(`left out of the run's patch (untracked and over 8 MiB): ${code.patchOmitted.join(', ')}`);
   }
-  const header: RunHeader = {
+  return {
     schema: 1,
     id,
     name: options.name ?? plan.experiment ?? commandLabel(plan.argv),
@@ -100,26 +134,31 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
     inputs,
     ...(options.reproduces !== undefined && { reproduces: options.reproduces }),
   };
-  await createRunFolder(repo, header);
+}
 
-  const env = commandEnv(repo, header, plan);
-  const environment = probeEnvironment(plan.argv, env, plan.cwd)
-    .then((e) => writeFileAtomic(path.join(runDir(repo, id), 'environment.json'), json(e)))
-    .catch((err: unknown) => warn(`could not record the environment: ${errorMessage(err)}`));
-  const exit = await runCommand(repo, id, plan, env, options);
-  await environment;
-
+/** Store the outputs and logged artifacts (`store`: the caller holds the lock), then write status.json. */
+async function finishRun(
+  repo: Repo,
+  id: string,
+  plan: RunPlan,
+  root: string,
+  exit: ChildExit,
+  warn: (message: string) => void,
+  store: boolean,
+): Promise<RunEnd> {
   const metricsText = await fs.readFile(runFile(repo, id, 'metrics'), 'utf8');
   const summary = summarizeMetrics(metricsText, true);
-  for (const problem of summary.problems) stderr.write(`lineage: ${runFile(repo, id, 'metrics')}: ${problem}\n`);
+  for (const problem of summary.problems) warn(`${runFile(repo, id, 'metrics')}: ${problem}`);
   const wanted = [
     ...plan.outputs.map((p) => ({ kind: 'output' as const, path: path.resolve(root, p) })),
     ...summary.refs.map((r) => ({ kind: r.kind, path: path.resolve(plan.cwd, r.path) })),
   ];
-  const stored = await storeOutputs(repo, plan.cwd, wanted).catch((err: unknown) => ({
-    outputs: [],
-    problems: [`outputs not stored: ${errorMessage(err)}`],
-  }));
+  const stored = store
+    ? await storeOutputs(repo, plan.cwd, wanted).catch((err: unknown) => ({
+        outputs: [],
+        problems: [`outputs not stored: ${errorMessage(err)}`],
+      }))
+    : { outputs: [], problems: [] };
   for (const problem of stored.problems) warn(problem);
 
   const status: RunEnd['status'] =
@@ -137,8 +176,7 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
     ...(stored.outputs.length > 0 && { outputs: stored.outputs }),
   };
   await writeRunJson(runFile(repo, id, 'status'), end);
-  const signalNumber = exit.signal ? (osConstants.signals[exit.signal as NodeJS.Signals] ?? 0) : 0;
-  return { id, header, end, exitStatus: exit.signal ? 128 + signalNumber : (exit.code ?? 1) };
+  return end;
 }
 
 /** The command's environment: LINEAGE_* variables, the Python client on PYTHONPATH, unbuffered Python. */
@@ -165,7 +203,7 @@ async function runCommand(
   plan: RunPlan,
   env: NodeJS.ProcessEnv,
   options: RunOptions,
-): Promise<Awaited<ReturnType<typeof runChild>>> {
+): Promise<ChildExit> {
   const out = options.stdout ?? process.stdout;
   const err = options.stderr ?? process.stderr;
   const log = createWriteStream(runFile(repo, id, 'log'), { flags: 'wx' });

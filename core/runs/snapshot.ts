@@ -38,7 +38,8 @@ export async function snapshotCode(repo: Repo, objects: ObjectStore, dir = repo.
     const untracked = (await git(top, ['ls-files', '-z', '--others', '--exclude-standard'], env))
       .toString()
       .split('\0')
-      .filter(Boolean);
+      // Lineage's own folder never belongs to the code (its lock exists while a run starts).
+      .filter((file) => file !== '' && !path.join(top, file).startsWith(repo.dir + path.sep));
     const omitted: string[] = [];
     const included: string[] = [];
     for (const file of untracked) {
