@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { LineageError, errorMessage } from '../errors';
 import { diffCommand, logCommand } from './diffCommands';
 import { initCommand, runsCommand, statusCommand, type Io } from './commands';
-import { runCommand, type RunFlags } from './runCommands';
+import { reproduceCommand, runCommand, type ReproduceFlags, type RunFlags } from './runCommands';
 import { addCommand, checkoutCommand, fsckCommand, gcCommand, unprotectCommand } from './storeCommands';
 
 declare const LINEAGE_VERSION: string;
@@ -123,6 +123,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .passThroughOptions()
     .action(async (command: string[], opts: RunFlags) => {
       status = await runCommand(io, command, opts);
+    });
+  program
+    .command('reproduce')
+    .description(
+      're-run a run from its recorded commit, uncommitted patch, dataset versions and params (in a git worktree) and compare its metrics',
+    )
+    .argument('<run>', 'run id, unique prefix, or name')
+    .option('--tolerance <relative>', 'largest relative difference that counts as the same metric value', '0')
+    .option('--keep', 'keep the worktree (.lineage/worktrees/<id>) afterwards')
+    .option('--json', 'machine-readable result')
+    .action(async (rev: string, opts: ReproduceFlags) => {
+      status = await reproduceCommand(io, rev, opts);
     });
   program
     .command('runs')

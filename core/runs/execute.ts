@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { storeOf } from '../datasets/add';
 import { errorMessage, LineageError } from '../errors';
-import type { Repo } from '../repo';
+import { CONFIG_FILE, LINEAGE_DIR, type Repo } from '../repo';
 import { withRepoLock } from '../store/lock';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { StdoutCapture } from './capture';
@@ -65,7 +65,8 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
   const stderr = options.stderr ?? process.stderr;
   const warn = (message: string): void => void stderr.write(`lineage: warning: ${message}\n`);
   const root = options.root ?? repo.root;
-  const plan = await planRun(repo, request, root);
+  const work = workRepo(repo, root);
+  const plan = await planRun(work, request);
   const id = options.id ?? newRunId();
   if (!RUN_ID_PATTERN.test(id)) throw new LineageError(`--id ${id}: not a lowercase ULID`);
   if (existsSync(runDir(repo, id))) throw new LineageError(`run ${id} exists already`);
@@ -73,7 +74,7 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
   // Objects the header names (patch, modified inputs) are stored and named under one lock, so gc
   // never finds them unreferenced; the same holds for outputs and the status below.
   const header = await withRepoLock(repo, 'start a run', async () => {
-    const header = await startHeader(repo, plan, id, root, options, warn);
+    const header = await startHeader(work, plan, id, options, warn);
     await createRunFolder(repo, header);
     return header;
   });
@@ -84,15 +85,26 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
     .catch((err: unknown) => warn(`could not record the environment: ${errorMessage(err)}`));
   const exit = await runCommand(repo, id, plan, env, options);
   await environment;
-  const end = await withRepoLock(repo, 'finish a run', () => finishRun(repo, id, plan, root, exit, warn, true)).catch(
+  const end = await withRepoLock(repo, 'finish a run', () => finishRun(work, id, plan, exit, warn, true)).catch(
     (err: unknown) => {
       // Never lose the status: without the lock, record it without storing outputs.
       warn(`outputs not stored: ${errorMessage(err)}`);
-      return finishRun(repo, id, plan, root, exit, warn, false);
+      return finishRun(work, id, plan, exit, warn, false);
     },
   );
   const signalNumber = exit.signal ? (osConstants.signals[exit.signal as NodeJS.Signals] ?? 0) : 0;
   return { id, header, end, exitStatus: exit.signal ? 128 + signalNumber : (exit.code ?? 1) };
+}
+
+/**
+ * The repository as a run sees it: files (code, lineage.yaml, data) under `root`, which is the
+ * repository itself or a reproduction's worktree; objects, runs and scratch space always the
+ * repository's.
+ */
+export function workRepo(repo: Repo, root: string): Repo {
+  if (root === repo.root) return repo;
+  const dir = path.join(root, LINEAGE_DIR);
+  return { ...repo, root, dir, config: path.join(root, CONFIG_FILE) };
 }
 
 /** The run's header: the code snapshot and input versions taken now, with the plan. */
@@ -100,13 +112,12 @@ async function startHeader(
   repo: Repo,
   plan: RunPlan,
   id: string,
-  root: string,
   options: RunOptions,
   warn: (message: string) => void,
 ): Promise<RunHeader> {
   await fs.mkdir(repo.tmp, { recursive: true });
   const [code, inputs] = await Promise.all([
-    snapshotCode(repo, storeOf(repo), root),
+    snapshotCode(repo, storeOf(repo)),
     recordInputs(repo, plan.inputs, warn),
   ]);
   if (code.patchOmitted.length > 0) {
@@ -117,7 +128,7 @@ async function startHeader(
     id,
     name: options.name ?? plan.experiment ?? commandLabel(plan.argv),
     command: plan.argv,
-    cwd: path.relative(root, plan.cwd).split(path.sep).join('/'),
+    cwd: path.relative(repo.root, plan.cwd).split(path.sep).join('/'),
     commit: code.commit,
     branch: code.branch,
     dirty: code.dirty,
@@ -141,7 +152,6 @@ async function finishRun(
   repo: Repo,
   id: string,
   plan: RunPlan,
-  root: string,
   exit: ChildExit,
   warn: (message: string) => void,
   store: boolean,
@@ -150,7 +160,7 @@ async function finishRun(
   const summary = summarizeMetrics(metricsText, true);
   for (const problem of summary.problems) warn(`${runFile(repo, id, 'metrics')}: ${problem}`);
   const wanted = [
-    ...plan.outputs.map((p) => ({ kind: 'output' as const, path: path.resolve(root, p) })),
+    ...plan.outputs.map((p) => ({ kind: 'output' as const, path: path.resolve(repo.root, p) })),
     ...summary.refs.map((r) => ({ kind: r.kind, path: path.resolve(plan.cwd, r.path) })),
   ];
   const stored = store

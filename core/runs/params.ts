@@ -13,10 +13,10 @@ export type Params = Record<string, ParamValue>;
  * Read params files (repo-relative; YAML, JSON or TOML by extension) and flatten them to dotted
  * keys (`optimizer.lr`). Later files win on equal keys. Lists are kept as one JSON value.
  */
-export async function readParamsFiles(repo: Repo, files: string[], root = repo.root): Promise<Params> {
+export async function readParamsFiles(repo: Repo, files: string[]): Promise<Params> {
   const params: Params = {};
   for (const rel of files) {
-    const file = path.resolve(root, rel);
+    const file = path.resolve(repo.root, rel);
     let text: string;
     try {
       text = await fs.readFile(file, 'utf8');

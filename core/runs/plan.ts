@@ -37,10 +37,10 @@ export interface RunPlan {
 /**
  * Resolve a run request against lineage.yaml: the experiment's command (split like a shell would;
  * through `sh -c` when it uses pipes, `&&` or redirections), working directory, params files with
- * the overrides applied on top, inputs, outputs and stdout capture. `root` is where the experiment's
- * files are (a reproduction's worktree), the repository root by default.
+ * the overrides applied on top, inputs, outputs and stdout capture.
  */
-export async function planRun(repo: Repo, request: RunRequest, root = repo.root): Promise<RunPlan> {
+export async function planRun(repo: Repo, request: RunRequest): Promise<RunPlan> {
+  const root = repo.root;
   const overrides = parseOverrides(request.set ?? []);
   let experiment: Experiment | undefined;
   if (request.experiment !== undefined) {
@@ -64,7 +64,7 @@ export async function planRun(repo: Repo, request: RunRequest, root = repo.root)
     throw new LineageError(`the working directory is outside the repository ${root}`, cwd);
   }
   const paramsFiles = experiment?.params ?? [];
-  const params = { ...(await readParamsFiles(repo, paramsFiles, root)), ...overrides };
+  const params = { ...(await readParamsFiles(repo, paramsFiles)), ...overrides };
   return {
     argv,
     cwd,
