@@ -1,22 +1,18 @@
-import { closeSync, createWriteStream, existsSync, openSync, promises as fs, writeSync } from 'node:fs';
-import * as os from 'node:os';
+import { closeSync, createWriteStream, existsSync, openSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { constants as osConstants } from 'node:os';
-import { storeOf } from '../datasets/add';
 import { errorMessage, LineageError } from '../errors';
-import { CONFIG_FILE, LINEAGE_DIR, type Repo } from '../repo';
+import type { Repo } from '../repo';
 import { withRepoLock } from '../store/lock';
 import { writeFileAtomic } from '../util/atomicWrite';
 import { StdoutCapture } from './capture';
 import { runChild, type ChildExit } from './child';
-import { recordInputs, storeOutputs } from './dataRefs';
+import { finishRun, startHeader, workRepo } from './lifecycle';
 import { probeEnvironment } from './environment';
 import { createRunFolder, json } from './folder';
 import { newRunId, RUN_ID_PATTERN, runDir, runFile } from './layout';
-import { summarizeMetrics } from './metrics';
 import { planRun, type RunPlan, type RunRequest } from './plan';
-import { writeRunJson, type RunEnd, type RunHeader } from './record';
-import { snapshotCode } from './snapshot';
+import type { RunEnd, RunHeader } from './record';
 
 export interface RunOptions {
   name?: string;
@@ -74,7 +70,8 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
   // Objects the header names (patch, modified inputs) are stored and named under one lock, so gc
   // never finds them unreferenced; the same holds for outputs and the status below.
   const header = await withRepoLock(repo, 'start a run', async () => {
-    const header = await startHeader(work, plan, id, options, warn);
+    const name = options.name ?? plan.experiment ?? commandLabel(plan.argv);
+    const header = await startHeader(work, plan, id, { ...options, name, pid: process.pid }, warn);
     await createRunFolder(repo, header);
     return header;
   });
@@ -94,99 +91,6 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
   );
   const signalNumber = exit.signal ? (osConstants.signals[exit.signal as NodeJS.Signals] ?? 0) : 0;
   return { id, header, end, exitStatus: exit.signal ? 128 + signalNumber : (exit.code ?? 1) };
-}
-
-/**
- * The repository as a run sees it: files (code, lineage.yaml, data) under `root`, which is the
- * repository itself or a reproduction's worktree; objects, runs and scratch space always the
- * repository's.
- */
-export function workRepo(repo: Repo, root: string): Repo {
-  if (root === repo.root) return repo;
-  const dir = path.join(root, LINEAGE_DIR);
-  return { ...repo, root, dir, config: path.join(root, CONFIG_FILE) };
-}
-
-/** The run's header: the code snapshot and input versions taken now, with the plan. */
-async function startHeader(
-  repo: Repo,
-  plan: RunPlan,
-  id: string,
-  options: RunOptions,
-  warn: (message: string) => void,
-): Promise<RunHeader> {
-  await fs.mkdir(repo.tmp, { recursive: true });
-  const [code, inputs] = await Promise.all([
-    snapshotCode(repo, storeOf(repo)),
-    recordInputs(repo, plan.inputs, warn),
-  ]);
-  if (code.patchOmitted.length > 0) {
-    warn(`left out of the run's patch (untracked and over 8 MiB): ${code.patchOmitted.join(', ')}`);
-  }
-  return {
-    schema: 1,
-    id,
-    name: options.name ?? plan.experiment ?? commandLabel(plan.argv),
-    command: plan.argv,
-    cwd: path.relative(repo.root, plan.cwd).split(path.sep).join('/'),
-    commit: code.commit,
-    branch: code.branch,
-    dirty: code.dirty,
-    patch: code.patch,
-    ...(code.patchOmitted.length > 0 && { patchOmitted: code.patchOmitted }),
-    startedAt: new Date().toISOString(),
-    host: os.hostname(),
-    pid: process.pid,
-    ...(plan.experiment !== undefined && { experiment: plan.experiment }),
-    params: plan.params,
-    ...(Object.keys(plan.overrides).length > 0 && { overrides: plan.overrides }),
-    ...(plan.paramsFiles.length > 0 && { paramsFiles: plan.paramsFiles }),
-    ...(options.tags && Object.keys(options.tags).length > 0 && { tags: options.tags }),
-    inputs,
-    ...(options.reproduces !== undefined && { reproduces: options.reproduces }),
-  };
-}
-
-/** Store the outputs and logged artifacts (`store`: the caller holds the lock), then write status.json. */
-async function finishRun(
-  repo: Repo,
-  id: string,
-  plan: RunPlan,
-  exit: ChildExit,
-  warn: (message: string) => void,
-  store: boolean,
-): Promise<RunEnd> {
-  const metricsText = await fs.readFile(runFile(repo, id, 'metrics'), 'utf8');
-  const summary = summarizeMetrics(metricsText, true);
-  for (const problem of summary.problems) warn(`${runFile(repo, id, 'metrics')}: ${problem}`);
-  const wanted = [
-    ...plan.outputs.map((p) => ({ kind: 'output' as const, path: path.resolve(repo.root, p) })),
-    ...summary.refs.map((r) => ({ kind: r.kind, path: path.resolve(plan.cwd, r.path) })),
-  ];
-  const stored = store
-    ? await storeOutputs(repo, plan.cwd, wanted).catch((err: unknown) => ({
-        outputs: [],
-        problems: [`outputs not stored: ${errorMessage(err)}`],
-      }))
-    : { outputs: [], problems: [] };
-  for (const problem of stored.problems) warn(problem);
-
-  const status: RunEnd['status'] =
-    exit.signal || (exit.stopped && exit.code !== 0) ? 'killed' : exit.code === 0 ? 'finished' : 'failed';
-  const end: RunEnd = {
-    schema: 1,
-    status,
-    exitCode: exit.code,
-    signal: exit.signal,
-    endedAt: new Date().toISOString(),
-    metrics: summary.metrics,
-    lastStep: summary.lastStep,
-    ...(Object.keys(summary.params).length > 0 && { params: summary.params }),
-    ...(Object.keys(summary.tags).length > 0 && { tags: summary.tags }),
-    ...(stored.outputs.length > 0 && { outputs: stored.outputs }),
-  };
-  await writeRunJson(runFile(repo, id, 'status'), end);
-  return end;
 }
 
 /** The command's environment: LINEAGE_* variables, the Python client on PYTHONPATH, unbuffered Python. */

@@ -7,7 +7,8 @@ import { checkout } from '../datasets/checkout';
 import { resolveRevision } from '../diff/sides';
 import { errorMessage, LineageError } from '../errors';
 import type { Repo } from '../repo';
-import { recordRun, workRepo, type RunOptions, type RunOutcome } from './execute';
+import { recordRun, type RunOptions, type RunOutcome } from './execute';
+import { workRepo } from './lifecycle';
 import { newRunId, runFile } from './layout';
 import { readRunJson, runEndSchema, type MetricSummary, type RunHeader } from './record';
 
