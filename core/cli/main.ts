@@ -3,6 +3,7 @@ import { LineageError, errorMessage } from '../errors';
 import { diffCommand, logCommand } from './diffCommands';
 import { initCommand, runsCommand, statusCommand, type Io } from './commands';
 import { reproduceCommand, runCommand, type ReproduceFlags, type RunFlags } from './runCommands';
+import { registerImportCommands } from './importCommands';
 import { addCommand, checkoutCommand, fsckCommand, gcCommand, unprotectCommand } from './storeCommands';
 
 declare const LINEAGE_VERSION: string;
@@ -144,6 +145,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       status = await runsCommand(io, opts.json === true);
     });
 
+  registerImportCommands(program, io, (s) => (status = s));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
