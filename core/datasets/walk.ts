@@ -125,6 +125,8 @@ function walkDir(abs: string, state: WalkState): WalkNode {
   const { names, stats } = listing;
   names.forEach((name, i) => {
     const child = `${abs}${path.sep}${name}`;
+    // Tree entries are portable path components: a backslash would be a separator on Windows.
+    if (name.includes('\\')) throw new LineageError('a file name contains a backslash; rename it', child);
     const mode = stats[i * 4 + 3] as number;
     const kind = mode & S_IFMT;
     if (kind === S_IFREG) {

@@ -13,7 +13,8 @@ export async function gitState(dir: string): Promise<GitState> {
   if (!(await git.checkIsRepo().catch(() => false))) return { commit: null, branch: null, dirty: false };
   const commit = await git.revparse(['--verify', '--quiet', 'HEAD']).catch(() => '');
   const branch = await git.raw(['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '');
-  const status = await git.raw(['status', '--porcelain', '--untracked-files=no']);
+  // --no-optional-locks: a status must not rewrite the user's index while they work.
+  const status = await git.raw(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=no']);
   return {
     commit: commit.trim() || null,
     branch: branch.trim() || null,

@@ -72,7 +72,7 @@ export async function recordInputs(
 export async function storeOutputs(
   repo: Repo,
   cwd: string,
-  wanted: { kind: OutputRef['kind']; path: string }[],
+  wanted: { kind: OutputRef['kind']; path: string; name?: string }[],
 ): Promise<{ outputs: OutputRef[]; problems: string[] }> {
   const outputs: OutputRef[] = [];
   const problems: string[] = [];
@@ -103,7 +103,7 @@ export async function storeOutputs(
         }
         try {
           const stored = await storeData(repo, { ...config, link: ['reflink', 'copy'] }, { cache, memo }, abs);
-          outputs.push({ kind: item.kind, ...refOf(rel, stored) });
+          outputs.push({ kind: item.kind, ...(item.name !== undefined && { name: item.name }), ...refOf(rel, stored) });
         } catch (err) {
           problems.push(`${rel}: ${errorMessage(err)}`);
         }

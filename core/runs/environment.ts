@@ -20,17 +20,6 @@ export const environmentSchema = z.looseObject({
 });
 export type Environment = z.infer<typeof environmentSchema>;
 
-/** Prints the interpreter's path, version and installed distributions as JSON. */
-const PYTHON_PROBE = `
-import json, sys
-try:
-    from importlib import metadata
-    packages = {d.metadata["Name"]: d.version for d in metadata.distributions() if d.metadata["Name"]}
-except Exception:
-    packages = {}
-print(json.dumps({"executable": sys.executable, "version": sys.version.split()[0], "packages": packages}))
-`;
-
 /**
  * Where a run runs: OS, host, CPUs, memory, Node; for a Python command, the interpreter it names
  * with its version and installed packages; GPUs when `nvidia-smi` answers. Probes that fail are
@@ -62,7 +51,8 @@ async function probePython(argv: string[], env: NodeJS.ProcessEnv, cwd: string):
   const interpreter = pythonOf(argv);
   if (!interpreter) return undefined;
   try {
-    const { stdout } = await run(interpreter, ['-c', PYTHON_PROBE], { env, cwd, timeout: 20_000 });
+    // The Python client's own probe (on the command's PYTHONPATH): one definition of the record.
+    const { stdout } = await run(interpreter, ['-m', 'lineage._env'], { env, cwd, timeout: 20_000 });
     return JSON.parse(stdout) as Environment['python'];
   } catch {
     return undefined;

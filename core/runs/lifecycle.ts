@@ -86,7 +86,7 @@ export async function finishRun(
   for (const problem of summary.problems) warn(`${runFile(repo, id, 'metrics')}: ${problem}`);
   const wanted = [
     ...plan.outputs.map((p) => ({ kind: 'output' as const, path: path.resolve(repo.root, p) })),
-    ...summary.refs.map((r) => ({ kind: r.kind, path: path.resolve(plan.cwd, r.path) })),
+    ...summary.refs.map((r) => ({ kind: r.kind, path: path.resolve(plan.cwd, r.path), name: r.name })),
   ];
   const stored = store
     ? await storeOutputs(repo, plan.cwd, wanted).catch((err: unknown) => ({

@@ -18,6 +18,8 @@ export type DatasetRef = z.infer<typeof datasetRefSchema>;
 /** A file or folder the run produced, as stored: declared in the experiment, or logged. */
 export const outputRefSchema = datasetRefSchema.extend({
   kind: z.enum(['output', 'artifact', 'image']),
+  /** The name it was logged under, if any. */
+  name: z.string().optional(),
 });
 export type OutputRef = z.infer<typeof outputRefSchema>;
 

@@ -33,8 +33,10 @@ export async function snapshotCode(repo: Repo, objects: ObjectStore, dir = repo.
   const tmpIndex = path.join(repo.tmp, `patch-index-${process.pid}-${randomBytes(4).toString('hex')}`);
   await fs.mkdir(repo.tmp, { recursive: true });
   try {
-    await fs.copyFile(path.resolve(dir, indexFile), tmpIndex).catch(() => undefined);
-    const env = { ...process.env, GIT_INDEX_FILE: tmpIndex };
+    const env = { ...process.env, GIT_INDEX_FILE: tmpIndex, GIT_OPTIONAL_LOCKS: '0' };
+    // A copy of the index keeps its stat data (git need not re-read unchanged files); without one,
+    // start from HEAD.
+    await fs.copyFile(path.resolve(dir, indexFile), tmpIndex).catch(() => git(top, ['read-tree', 'HEAD'], env));
     const untracked = (await git(top, ['ls-files', '-z', '--others', '--exclude-standard'], env))
       .toString()
       .split('\0')
@@ -50,7 +52,13 @@ export async function snapshotCode(repo: Repo, objects: ObjectStore, dir = repo.
     if (included.length > 0) {
       await git(top, ['add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], env, included.join('\0'));
     }
-    const patch = await git(top, ['-c', 'core.quotePath=off', 'diff', '--binary', '--no-color', '--no-ext-diff', 'HEAD'], env);
+    // Plain diff settings whatever the user's git config says, so the patch always applies.
+    const settings = ['core.quotePath=off', 'diff.noprefix=false', 'diff.mnemonicPrefix=false', 'diff.relative=false'];
+    const patch = await git(
+      top,
+      [...settings.flatMap((c) => ['-c', c]), 'diff', '--binary', '--no-color', '--no-ext-diff', '--no-textconv', 'HEAD'],
+      env,
+    );
     const hash = patch.length > 0 ? await objects.putBytes(patch) : null;
     return { ...state, patch: hash, patchOmitted: omitted };
   } finally {

@@ -12,8 +12,8 @@ import { git, tempGitRepo } from '../helpers/tmp';
 
 const saved = { ...process.env };
 afterEach(() => {
-  for (const key of ['LINEAGE_METRICS', 'LINEAGE_RUN_ID', 'LINEAGE_PARAMS']) delete process.env[key];
-  Object.assign(process.env, saved);
+  const { LINEAGE_METRICS: _m, LINEAGE_RUN_ID: _i, LINEAGE_PARAMS: _p, ...rest } = process.env;
+  process.env = { ...rest, ...saved };
 });
 
 async function newRepo() {

@@ -284,6 +284,9 @@ describe('bad input', () => {
     await expect(addPath(repo, data)).rejects.toThrow(
       `${data}: contains a file name that is not valid UTF-8`,
     );
+    rmSync(Buffer.concat([Buffer.from(data + '/bad-'), Buffer.from([0xff, 0xfe]), Buffer.from('.txt')]));
+    writeFileSync(path.join(data, 'a\\b.csv'), 'x');
+    await expect(addPath(repo, data)).rejects.toThrow(`${data}/a\\b.csv: a file name contains a backslash`);
     expect(existsSync(path.join(repo.root, 'data.lineage'))).toBe(false);
     expect(readdirSync(repo.tmp)).toEqual([]);
   });
