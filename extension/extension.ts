@@ -8,8 +8,11 @@ import { compareDataset, diffDataset } from './diffCommands';
 import { FILE_SCHEME, FileContentProvider } from './fileContent';
 import { DatasetsTreeProvider } from './datasetsTree';
 import { LineageModel } from './model';
+import { cancelQueuedRun, runExperiment, showRunOutput, stopRun, type RunCommandDeps } from './runCommands';
+import { RunLauncher } from './runLauncher';
+import { RunStatusBar } from './runStatusBar';
 import { RunsTablePanel } from './runsTablePanel';
-import { RunsTreeProvider } from './runsTree';
+import { RunsTreeProvider, type RunsTreeElement } from './runsTree';
 
 /**
  * Activation stays cheap: it registers views and commands and starts the language server without
@@ -22,14 +25,18 @@ export function activate(context: vscode.ExtensionContext): void {
   ready.catch((err: unknown) => output.error(`Lineage language server failed to start: ${String(err)}`));
   const model = new LineageModel(client, ready);
   const root = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const runsTree = new RunsTreeProvider(model);
+  const launcher = new RunLauncher(context.asAbsolutePath('dist/cli.js'), model);
+  const runs: RunCommandDeps = { client, ready, model, launcher };
+  const runsTree = new RunsTreeProvider(model, launcher);
   const datasetsTree = new DatasetsTreeProvider(model, root);
 
   if (root) context.subscriptions.push(new DatasetWatcher(model, root));
   context.subscriptions.push(
     output,
     model,
+    launcher,
     runsTree,
+    new RunStatusBar(model, launcher),
     datasetsTree,
     { dispose: () => void client.stop() },
     vscode.window.registerTreeDataProvider('lineage.runs', runsTree),
@@ -52,6 +59,19 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('lineage.compareDataset', (target?: vscode.Uri | DatasetStatus) =>
       compareDataset({ context, client, ready, model }, target),
+    ),
+    vscode.commands.registerCommand('lineage.runExperiment', () => runExperiment(runs)),
+    vscode.commands.registerCommand('lineage.stopRun', (target?: RunsTreeElement | string) =>
+      stopRun(runs, false, target),
+    ),
+    vscode.commands.registerCommand('lineage.killRun', (target?: RunsTreeElement | string) =>
+      stopRun(runs, true, target),
+    ),
+    vscode.commands.registerCommand('lineage.cancelQueuedRun', (target?: RunsTreeElement | string) =>
+      cancelQueuedRun(runs, target),
+    ),
+    vscode.commands.registerCommand('lineage.showRunOutput', (target?: RunsTreeElement | string) =>
+      showRunOutput(runs, target),
     ),
     vscode.workspace.registerTextDocumentContentProvider(FILE_SCHEME, new FileContentProvider()),
     model.onDidChangeDatasets(() => DatasetDiffPanel.refreshWorkspacePanels()),

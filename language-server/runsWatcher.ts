@@ -1,6 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { isErrnoCode } from '../core/errors';
 import type { Repo } from '../core/repo';
 import { RUN_FILES, RUN_ID_PATTERN } from '../core/runs/layout';
 
@@ -11,7 +13,8 @@ const RESCAN_MS = 2000;
  * Watches `.lineage/runs/` for new runs and each unfinished run's folder for metric and status
  * writes, calling `onChange` with the ids that changed (debounced). It holds one OS watch for the
  * runs folder plus one per unfinished run, so cost follows the runs in flight, not all runs.
- * A slow rescan covers what watches miss: the folder appearing after start, or a lost event.
+ * A slow rescan covers what watches miss: the folder appearing after start, a lost event, or a run
+ * whose recorder died without a final status (it turns `crashed`, which no file write announces).
  */
 export class RunsWatcher {
   private rootWatch: FSWatcher | null = null;
@@ -21,6 +24,8 @@ export class RunsWatcher {
   private rescan: NodeJS.Timeout | null = null;
   /** Runs already looked at; each is checked for a final status once, not on every rescan. */
   private readonly known = new Set<string>();
+  /** Recorder pid of each watched run on this host (null: none, or another host), read once. */
+  private readonly recorders = new Map<string, number | null>();
 
   constructor(
     private readonly repo: Repo,
@@ -29,7 +34,7 @@ export class RunsWatcher {
 
   start(): void {
     void this.sync(false);
-    this.rescan = setInterval(() => void this.sync(true), RESCAN_MS);
+    this.rescan = setInterval(() => void this.sync(true).then(() => this.checkRecorders()), RESCAN_MS);
   }
 
   dispose(): void {
@@ -38,6 +43,22 @@ export class RunsWatcher {
     this.rootWatch?.close();
     for (const w of this.runWatches.values()) w.close();
     this.runWatches.clear();
+  }
+
+  /** Runs whose recorder on this host has exited without a status: report them once, stop watching. */
+  private async checkRecorders(): Promise<void> {
+    for (const id of [...this.runWatches.keys()]) {
+      let pid = this.recorders.get(id);
+      if (pid === undefined) {
+        pid = await recorderPid(path.join(this.repo.runs, id, RUN_FILES.header));
+        this.recorders.set(id, pid);
+      }
+      if (pid === null || isAlive(pid)) continue;
+      this.runWatches.get(id)?.close();
+      this.runWatches.delete(id);
+      this.recorders.delete(id);
+      this.changed(id);
+    }
   }
 
   /** Attach a watch to the runs folder; look at runs not seen before and watch the unfinished ones. */
@@ -84,6 +105,7 @@ export class RunsWatcher {
       if (w && (await exists(path.join(this.repo.runs, id, RUN_FILES.status)))) {
         w.close();
         this.runWatches.delete(id);
+        this.recorders.delete(id);
       }
     }
   }
@@ -96,6 +118,25 @@ export class RunsWatcher {
     } catch {
       return null;
     }
+  }
+}
+
+/** The pid of a run's recorder when it records on this host, else null. */
+async function recorderPid(headerFile: string): Promise<number | null> {
+  try {
+    const header = JSON.parse(await fs.readFile(headerFile, 'utf8')) as { pid?: unknown; host?: unknown };
+    return typeof header.pid === 'number' && header.host === os.hostname() ? header.pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return isErrnoCode(err, 'EPERM');
   }
 }
 

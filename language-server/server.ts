@@ -16,6 +16,7 @@ import {
 } from '../protocol/lsp';
 import { registerDataHandlers } from './dataHandlers';
 import { registerDiffHandlers } from './diffHandlers';
+import { registerRunHandlers } from './runHandlers';
 import { RunsWatcher } from './runsWatcher';
 
 /**
@@ -49,6 +50,7 @@ export function startServer(connection: Connection): void {
 
   registerDataHandlers(connection, () => repo);
   registerDiffHandlers(connection, () => repo);
+  registerRunHandlers(connection, () => repo);
   connection.onRequest(listRunsRequest, async () => (repo ? listRuns(repo) : { runs: [], problems: [] }));
   connection.onRequest(statusRequest, async () =>
     repo ? datasetStatus(repo) : { datasets: [], problems: [] },

@@ -4,13 +4,60 @@ import {
   RequestType0,
   type WorkDoneProgressParams,
 } from 'vscode-languageserver-protocol';
-import type { ListRunsResult } from './runs';
+import type { ListRunsResult, ParamValue } from './runs';
 import type { StatusResult } from './datasets';
+import type { Problem } from './problem';
 import type { DatasetDiff, DatasetLog, TableDiff } from './diff';
 
 /** Custom LSP methods between the extension and the language server. Declared once, used by both. */
 export const listRunsRequest = new RequestType0<ListRunsResult, void>('lineage/listRuns');
 export const statusRequest = new RequestType0<StatusResult, void>('lineage/status');
+
+/**
+ * The summaries of some runs, by id: what the extension asks for when `lineage/runsChanged` names
+ * runs it already lists (a metric line, a status), instead of listing every run again. An id with
+ * no readable run folder comes back as a problem.
+ */
+export const readRunsRequest = new RequestType<{ ids: string[] }, ListRunsResult, void>('lineage/readRuns');
+
+/** One experiment of lineage.yaml, with the current values of its params files. */
+export interface ExperimentInfo {
+  name: string;
+  /** As written in lineage.yaml: a command string or argv. */
+  command: string | string[];
+  /** Working directory, relative to the repository root. */
+  cwd: string;
+  /** Params files, relative to the repository root. */
+  paramsFiles: string[];
+  /** Params from those files, flattened to dotted keys (later files win); empty if one is unreadable. */
+  params: Record<string, ParamValue>;
+  /** The main metric (`metric:`), if set. */
+  metric?: string;
+}
+export interface ExperimentsResult {
+  /** The repository root (absolute): where `lineage run` is started. Null when no repository is open. */
+  root: string | null;
+  experiments: ExperimentInfo[];
+  /** An invalid lineage.yaml, or params files that cannot be read (their experiment is still listed). */
+  problems: Problem[];
+}
+export const experimentsRequest = new RequestType0<ExperimentsResult, void>('lineage/experiments');
+
+/**
+ * Stop a running run recorded on this host: SIGTERM to its recorder (`kill: false`; the command is
+ * asked to stop and the run ends `killed` unless it exits 0), or SIGUSR2 (`kill: true`; the
+ * recorder kills the command's process group at once). Refused (an error with a message) when the
+ * run is not running, has no recorder pid, or runs on another host.
+ */
+export interface StopRunParams {
+  id: string;
+  kill: boolean;
+}
+export interface StopRunResult {
+  pid: number;
+  signal: 'SIGTERM' | 'SIGUSR2';
+}
+export const stopRunRequest = new RequestType<StopRunParams, StopRunResult, void>('lineage/stopRun');
 
 /**
  * Track files or folders (`lineage add`). Send a `workDoneToken` to receive `$/progress` reports

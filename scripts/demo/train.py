@@ -1,6 +1,9 @@
 """A small real training script for the Lineage demo: logistic regression by gradient descent
 on data/train.csv, standard library only. Metrics go to the file named by $LINEAGE_METRICS
-(one JSON object per line), which `lineage run` sets."""
+(one JSON object per line), which `lineage run` sets.
+
+Params come from params.yaml, then $LINEAGE_PARAMS (what `lineage run --experiment train
+--set lr=0.3` passes: the params files with the overrides applied), then the command line."""
 import argparse
 import csv
 import json
@@ -8,10 +11,44 @@ import math
 import os
 import time
 
+DEFAULTS = {"lr": 0.1, "epochs": 30, "delay": 0.0}
+
+
+def scalar(text):
+    """A flat YAML scalar: number, boolean or (quoted or bare) string."""
+    text = text.strip()
+    if text[:1] in "'\"" and text[-1:] == text[:1]:
+        return text[1:-1]
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def read_params(path="params.yaml"):
+    """`name: value` lines of a flat params file (comments and blank lines skipped)."""
+    params = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.split(" #")[0].strip()
+                if line and not line.startswith("#") and ":" in line:
+                    key, value = line.split(":", 1)
+                    params[key.strip()] = scalar(value)
+    return params
+
+
+params = {**DEFAULTS, **read_params(), **json.loads(os.environ.get("LINEAGE_PARAMS") or "{}")}
 parser = argparse.ArgumentParser()
-parser.add_argument("--lr", type=float, default=0.1)
-parser.add_argument("--epochs", type=int, default=30)
-parser.add_argument("--delay", type=float, default=0.0, help="seconds to sleep per epoch")
+parser.add_argument("--lr", type=float, default=float(params["lr"]))
+parser.add_argument("--epochs", type=int, default=int(params["epochs"]))
+parser.add_argument(
+    "--delay", type=float, default=float(params["delay"]), help="seconds to sleep per epoch"
+)
 args = parser.parse_args()
 
 with open(os.path.join("data", "train.csv"), newline="") as f:

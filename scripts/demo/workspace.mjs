@@ -87,15 +87,33 @@ export function createDemoWorkspace(
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   copyFileSync(path.join(here, 'train.py'), path.join(dir, 'train.py'));
+  writeFileSync(
+    path.join(dir, 'params.yaml'),
+    '# Params of the `train` experiment (lineage.yaml); train.py reads them.\n' +
+      'lr: 0.1\n' +
+      'epochs: 30\n' +
+      'delay: 0.0  # seconds per epoch: raise it to watch a run live\n',
+  );
   writeFileSync(path.join(dir, 'data', 'train.csv'), blobsCsv(400, 7));
   writeFileSync(path.join(dir, 'data', 'test.csv'), blobsCsv(100, 11));
   writeFileSync(
     path.join(dir, 'README.md'),
-    '# Lineage demo\n\nTrain with `lineage run -- python3 train.py --lr 0.1`.\n',
+    '# Lineage demo\n\nTrain with `lineage run --experiment train --set lr=0.3` (params in params.yaml),\n' +
+      'or "Lineage: Run Experiment…" in VS Code, or `lineage run -- python3 train.py --lr 0.1`.\n',
   );
   lineage(dir, 'init');
-  // Rows of the CSVs are identified by their `id` column: table diffs match rows on it.
-  appendFileSync(path.join(dir, 'lineage.yaml'), '\nkeys:\n  "data/*.csv": [id]\n');
+  // Rows of the CSVs are identified by their `id` column: table diffs match rows on it. The `train`
+  // experiment is what "Lineage: Run Experiment…" and `lineage run --experiment train` launch.
+  appendFileSync(
+    path.join(dir, 'lineage.yaml'),
+    '\nkeys:\n  "data/*.csv": [id]\n' +
+      '\nexperiments:\n' +
+      '  train:\n' +
+      '    command: python3 train.py\n' +
+      '    params: [params.yaml]\n' +
+      '    inputs: [data]\n' +
+      '    metric: acc\n',
+  );
   lineage(dir, 'add', 'data');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'Demo: training script and dataset v1');
