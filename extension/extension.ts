@@ -8,7 +8,14 @@ import { compareDataset, diffDataset } from './diffCommands';
 import { FILE_SCHEME, FileContentProvider } from './fileContent';
 import { DatasetsTreeProvider } from './datasetsTree';
 import { LineageModel } from './model';
-import { cancelQueuedRun, runExperiment, showRunOutput, stopRun, type RunCommandDeps } from './runCommands';
+import {
+  cancelQueuedRun,
+  reproduceRun,
+  runExperiment,
+  showRunOutput,
+  stopRun,
+  type RunCommandDeps,
+} from './runCommands';
 import { RunLauncher } from './runLauncher';
 import { RunStatusBar } from './runStatusBar';
 import { RunsTablePanel } from './runsTablePanel';
@@ -72,6 +79,9 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('lineage.showRunOutput', (target?: RunsTreeElement | string) =>
       showRunOutput(runs, target),
+    ),
+    vscode.commands.registerCommand('lineage.reproduceRun', (target?: RunsTreeElement | string) =>
+      reproduceRun(runs, target),
     ),
     vscode.workspace.registerTextDocumentContentProvider(FILE_SCHEME, new FileContentProvider()),
     model.onDidChangeDatasets(() => DatasetDiffPanel.refreshWorkspacePanels()),

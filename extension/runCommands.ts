@@ -240,6 +240,41 @@ export async function stopRun(deps: RunCommandDeps, kill: boolean, target?: RunT
   }
 }
 
+/**
+ * "Lineage: Reproduce Run": re-run a finished run from its recorded commit, patch, data versions
+ * and params (`lineage reproduce` in a terminal, queued like any launch); the terminal ends with
+ * the metric comparison, and the new run names the original in the Runs tree.
+ */
+export async function reproduceRun({ model, launcher }: RunCommandDeps, target?: RunTarget): Promise<void> {
+  if (!requireTrust('reproducing runs')) return;
+  const { runs } = await model.getRuns();
+  let id = idOf(target);
+  if (!id) {
+    const candidates = runs.filter((r) => r.status !== 'running' && r.commit && !r.source);
+    const picked = await vscode.window.showQuickPick(
+      candidates.map((r) => ({
+        label: r.name,
+        description: [shortRunId(r.id), r.status, r.commit?.slice(0, 8)].join(' · '),
+        id: r.id,
+      })),
+      { title: 'Lineage: Reproduce Run', placeHolder: 'Run to re-run from its recorded code, data and params' },
+    );
+    id = picked?.id;
+  }
+  if (!id) return;
+  const run = runs.find((r) => r.id === id);
+  const root = (await model.getExperiments()).root;
+  if (!root) return;
+  await start(launcher, {
+    id: newRunId(),
+    label: `reproduce ${run?.name ?? shortRunId(id)}`,
+    args: [],
+    reproduces: id,
+    overrides: [],
+    cwd: root,
+  });
+}
+
 /** Remove a launch from the queue (the Runs tree's Cancel action, or a pick). */
 export async function cancelQueuedRun({ launcher }: RunCommandDeps, target?: RunTarget): Promise<void> {
   let id = target && typeof target === 'object' && 'queued' in target ? target.queued.id : idOf(target);

@@ -16,8 +16,10 @@ export interface Launch {
   id: string;
   /** Experiment name or script name: the terminal's and the queue item's label. */
   label: string;
-  /** `lineage` arguments after `run --id <id>`. */
+  /** `lineage` arguments after `run --id <id>` (or `reproduce <run> --id <id>`). */
   args: string[];
+  /** Set for a reproduction: the run it re-runs (`lineage reproduce`). */
+  reproduces?: string;
   /** The `--set` overrides, for display. */
   overrides: string[];
   /** Repository root: the terminal's working directory. */
@@ -115,11 +117,18 @@ export class RunLauncher implements vscode.Disposable {
       name: `Lineage: ${launch.label} (${shortRunId(launch.id)})`,
       iconPath: new vscode.ThemeIcon('beaker'),
       shellPath: process.execPath,
-      shellArgs: [this.cli, 'run', '--id', launch.id, ...launch.args],
+      shellArgs: [
+        this.cli,
+        ...(launch.reproduces ? ['reproduce', launch.reproduces] : ['run']),
+        '--id',
+        launch.id,
+        ...launch.args,
+      ],
       cwd: launch.cwd,
       // The extension host's executable is Electron in desktop VS Code: make it plain Node. Python
       // writes into a pipe (the recorder tees it), so unbuffer it to stream output as it comes.
-      env: { ELECTRON_RUN_AS_NODE: '1', PYTHONUNBUFFERED: '1' },
+      // LINEAGE_EDITOR_TERMINAL: a run the user stopped exits 0, so VS Code shows no exit-code error.
+      env: { ELECTRON_RUN_AS_NODE: '1', PYTHONUNBUFFERED: '1', LINEAGE_EDITOR_TERMINAL: '1' },
     });
     this.terminals.set(launch.id, terminal);
     this.starting.add(launch.id);

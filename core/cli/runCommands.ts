@@ -23,7 +23,15 @@ export async function runCommand(io: Io, command: string[], flags: RunFlags): Pr
     { name: flags.name, id: flags.id, tags: parseTags(flags.tag), stdout: io.out, stderr: io.err },
   );
   io.err.write(`lineage: run ${outcome.id} ${outcome.end.status}\n`);
-  return outcome.exitStatus;
+  return editorStopped(outcome.end.status) ? 0 : outcome.exitStatus;
+}
+
+/**
+ * In a terminal the editor opened (LINEAGE_EDITOR_TERMINAL), a run the user stopped is not an
+ * error: exiting 0 spares them VS Code's "terminal process terminated with exit code 143" toast.
+ */
+function editorStopped(status: string): boolean {
+  return status === 'killed' && process.env.LINEAGE_EDITOR_TERMINAL === '1';
 }
 
 function parseTags(items: string[]): Record<string, string> {
@@ -37,6 +45,7 @@ function parseTags(items: string[]): Record<string, string> {
 }
 
 export interface ReproduceFlags {
+  id?: string;
   tolerance?: string;
   keep?: boolean;
   json?: boolean;
@@ -50,6 +59,7 @@ export async function reproduceCommand(io: Io, rev: string, flags: ReproduceFlag
     throw new LineageError(`--tolerance ${flags.tolerance}: expected a non-negative number (relative, e.g. 0.01)`);
   }
   const result = await reproduceRun(repo, rev, {
+    id: flags.id,
     tolerance,
     keep: flags.keep === true,
     stdout: flags.json ? io.err : io.out,
@@ -86,5 +96,5 @@ export async function reproduceCommand(io: Io, rev: string, flags: ReproduceFlag
         : `Not reproduced: ${differing} of ${metrics.length} metrics differ (compared${tol}).\n`,
   );
   if (flags.keep) io.out.write(`Worktree kept at ${result.worktree}\n`);
-  return match ? 0 : 1;
+  return match || editorStopped(outcome.end.status) ? 0 : 1;
 }

@@ -14,7 +14,7 @@ import { readRunJson, runEndSchema, type MetricSummary, type RunHeader } from '.
 
 const run = promisify(execFile);
 
-export interface ReproduceOptions extends Pick<RunOptions, 'stdout' | 'stderr'> {
+export interface ReproduceOptions extends Pick<RunOptions, 'stdout' | 'stderr' | 'id'> {
   /** Largest relative difference of a metric's last value that still counts as a match. */
   tolerance?: number;
   /** Keep the worktree afterwards (it is removed by default). */
@@ -52,7 +52,7 @@ export async function reproduceRun(repo: Repo, rev: string, options: ReproduceOp
     throw new LineageError(`run ${original.id} recorded no git commit, so its code cannot be restored`);
   }
   if (original.source) throw new LineageError(`run ${original.id} was imported from ${original.source.tool}; there is nothing to re-run`);
-  const id = newRunId();
+  const id = options.id ?? newRunId();
   const worktree = path.join(repo.dir, 'worktrees', id);
   await prepareWorktree(repo, original, worktree);
   try {

@@ -6,8 +6,8 @@ import { CLI, lineage } from '../helpers/cli';
 import { git, tempGitRepo } from '../helpers/tmp';
 
 /** Start `lineage run -- python3 -c <code>` and resolve once the script printed "ready". */
-function startRun(cwd: string, code: string) {
-  const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', code], { cwd });
+function startRun(cwd: string, code: string, env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', code], { cwd, env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -81,5 +81,14 @@ describe('stopping a recorded run', () => {
     run.child.kill('SIGTERM');
     await run.exited;
     expect(statusOf(root, run.output().err)).toMatchObject({ status: 'killed', signal: 'SIGKILL' });
+  });
+
+  it('in a terminal the editor opened, a stopped run exits 0 (no exit-code error toast)', async () => {
+    const root = newRepo();
+    const run = startRun(root, 'import time\nprint("ready", flush=True)\ntime.sleep(60)', { LINEAGE_EDITOR_TERMINAL: '1' });
+    await run.ready;
+    run.child.kill('SIGTERM');
+    expect((await run.exited).code).toBe(0);
+    expect(statusOf(root, run.output().err)).toMatchObject({ status: 'killed', signal: 'SIGTERM' });
   });
 });

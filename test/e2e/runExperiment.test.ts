@@ -263,11 +263,26 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
   });
 
   it('runs the active Python file as a recorded run', async () => {
-    await page.keyboard.press('Control+P');
-    await quickInput().fill('train.py');
-    await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'train.py' }).waitFor();
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab.active', { hasText: 'train.py' }).waitFor({ timeout: 30_000 });
+    // The killed runs' terminals close by themselves; each close moves the focus (and would close
+    // Quick Open), so wait for them, and retry.
+    await page.locator('.panel .terminal-wrapper').first().waitFor({ state: 'hidden', timeout: 30_000 });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.keyboard.press('Control+P');
+        await quickInput().fill('train.py', { timeout: 5_000 });
+        await page
+          .locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'train.py' })
+          .waitFor({ timeout: 5_000 });
+        await page.keyboard.press('Enter');
+        await page
+          .locator('.tabs-container .tab.active', { hasText: 'train.py' })
+          .waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
     const before = new Set(runIds());
     await palette('Lineage: Run Experiment…', titled('Lineage: Run Experiment'));
     const file = page.locator('.quick-input-widget .monaco-list-row', {
@@ -283,5 +298,61 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
     expect(runFile(id, 'run.json')).not.toHaveProperty('experiment');
     await expect.poll(() => statusOf(id), { timeout: 60_000 }).toBe('finished');
     await expect.poll(() => iconOf(runsRow(id.slice(-8))), { timeout: 30_000 }).toContain('codicon-pass');
+  });
+
+  it('reproduces a finished run from the Runs tree: same commit, patch, params and data, same metrics', async () => {
+    const original = runIds().find((id) => {
+      const header = runFile(id, 'run.json') as { experiment?: string; overrides?: Record<string, number> };
+      return statusOf(id) === 'finished' && header.experiment === 'train' && header.overrides?.epochs === 16;
+    });
+    expect(original).toBeDefined();
+    const before = new Set(runIds());
+    // A run's terminal closing (the previous test's) moves the focus and closes an open menu: wait
+    // for the terminals to go, and retry the menu.
+    await page.locator('.panel .terminal-wrapper').first().waitFor({ state: 'hidden', timeout: 30_000 });
+    const row = runsRow(original!.slice(-8));
+    const reproduce = page.locator('.context-view .action-label', { hasText: 'Reproduce Run' });
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      try {
+        await reproduce.hover({ timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await page.screenshot({ path: path.join(shots, 'run-experiment-reproduce-menu.png') });
+    await page.keyboard.press('Enter');
+    await reproduce.waitFor({ state: 'hidden', timeout: 10_000 });
+    let id = '';
+    await expect
+      .poll(() => (id = runIds().find((x) => !before.has(x)) ?? ''), { timeout: 30_000 })
+      .not.toBe('');
+    const header = runFile(id, 'run.json') as Record<string, unknown>;
+    const first = runFile(original!, 'run.json') as Record<string, unknown>;
+    expect(header).toMatchObject({
+      reproduces: original,
+      commit: first.commit,
+      patch: first.patch,
+      params: first.params,
+      inputs: first.inputs,
+    });
+    await page
+      .locator('.panel', { hasText: `Lineage: reproduce train (${id.slice(-8)})` })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(shots, 'run-experiment-reproduce.png') });
+    await expect.poll(() => statusOf(id), { timeout: 90_000 }).toBe('finished');
+    const metrics = (run: string) => (runFile(run, 'status.json') as { metrics: unknown }).metrics;
+    expect(metrics(id)).toEqual(metrics(original!));
+    await expect.poll(() => iconOf(runsRow(id.slice(-8))), { timeout: 30_000 }).toContain('codicon-pass');
+    // The worktree is gone once the reproduction has ended.
+    await expect
+      .poll(
+        () => readdirSync(path.join(workspace, '.lineage', 'worktrees')).filter((n) => n !== '.gitignore'),
+        { timeout: 30_000 },
+      )
+      .toEqual([]);
   });
 });
