@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const BENCHMARKS = {
   store: () => import('./store.mjs'),
   diff: () => import('./diff.mjs'),
-  // runs: () => import('./runs.mjs'),
+  runs: () => import('./runs.mjs'),
   // views: () => import('./views.mjs'),
 };
 

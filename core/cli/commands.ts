@@ -1,15 +1,7 @@
 import { datasetStatus } from '../datasets/status';
 import { initRepo } from '../init';
 import { requireRepo } from '../repo';
-import { listRuns } from '../runs/list';
-import {
-  formatBytes,
-  formatDuration,
-  formatMetric,
-  formatTimestamp,
-  shortCommit,
-  shortRunId,
-} from '../util/format';
+import { formatBytes } from '../util/format';
 import { renderTable } from './table';
 import { isGitRepo } from '../git/info';
 
@@ -58,31 +50,4 @@ export async function statusCommand(io: Io, json: boolean, files: boolean): Prom
     }
   }
   return result.datasets.some((d) => d.state === 'error') ? 1 : 0;
-}
-
-export async function runsCommand(io: Io, json: boolean): Promise<number> {
-  const repo = requireRepo(io.cwd);
-  const { runs, problems } = await listRuns(repo);
-  if (json) {
-    io.out.write(JSON.stringify({ runs, problems }, null, 2) + '\n');
-  } else if (runs.length === 0) {
-    io.out.write('No runs yet. Record one with `lineage run -- <command>`.\n');
-  } else {
-    const rows = runs.map((r) => [
-      shortRunId(r.id),
-      r.name,
-      r.status,
-      shortCommit(r.commit, r.dirty),
-      formatTimestamp(r.startedAt),
-      formatDuration(r.durationMs),
-      Object.entries(r.metrics)
-        .map(([k, v]) => `${k}=${formatMetric(v)}`)
-        .join(' '),
-    ]);
-    io.out.write(
-      renderTable(['ID', 'NAME', 'STATUS', 'COMMIT', 'STARTED', 'DURATION', 'METRICS (last)'], rows),
-    );
-  }
-  for (const p of problems) io.err.write(`lineage: ${p.file}: ${p.message}\n`);
-  return 0;
 }

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { LineageError, errorMessage } from '../errors';
 import { diffCommand, logCommand } from './diffCommands';
-import { initCommand, runsCommand, statusCommand, type Io } from './commands';
+import { initCommand, statusCommand, type Io } from './commands';
+import { runsCommand, showCommand, type RunsFlags, type ShowFlags } from './queryCommands';
 import { reproduceCommand, runCommand, type ReproduceFlags, type RunFlags } from './runCommands';
 import { registerImportCommands } from './importCommands';
 import { addCommand, checkoutCommand, fsckCommand, gcCommand, unprotectCommand } from './storeCommands';
@@ -133,16 +134,30 @@ export async function main(argv: string[], io: Io): Promise<number> {
     .argument('<run>', 'run id, unique prefix, or name')
     .option('--tolerance <relative>', 'largest relative difference that counts as the same metric value', '0')
     .option('--keep', 'keep the worktree (.lineage/worktrees/<id>) afterwards')
+    .option('--id <ulid>', 'the new run id (a new lowercase ULID; the editor picks its own)')
     .option('--json', 'machine-readable result')
     .action(async (rev: string, opts: ReproduceFlags) => {
       status = await reproduceCommand(io, rev, opts);
     });
   program
     .command('runs')
-    .description('list recorded runs, newest first, with the last value of each metric')
+    .description('list recorded runs (newest first), with their params and metrics; filter and sort them')
+    .option('--filter <expr>', "only runs matching, e.g. 'lr < 0.01 and acc > 0.9' (docs/queries.md)")
+    .option('--sort <keys>', 'sort by these names, comma-separated; -name or name:desc for descending')
+    .option('--limit <n>', 'at most this many runs')
+    .option('--columns <names>', 'table columns, comma-separated (default: fields, then params and metrics)')
+    .option('--json', 'machine-readable output: the full summaries')
+    .action(async (opts: RunsFlags) => {
+      status = await runsCommand(io, opts);
+    });
+  program
+    .command('show')
+    .description('everything about one run: command, code, params, data, environment, outputs, metrics, log')
+    .argument('<run>', 'run id, its last 8 characters (or another unique part), or name (the newest)')
+    .option('--lines <n>', 'lines of output.log to show', '10')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) => {
-      status = await runsCommand(io, opts.json === true);
+    .action(async (run: string, opts: ShowFlags) => {
+      status = await showCommand(io, run, opts);
     });
 
   registerImportCommands(program, io, (s) => (status = s));

@@ -1,4 +1,4 @@
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { DiffSide } from '../../protocol/diff';
 import { readConfig } from '../config';
@@ -12,8 +12,8 @@ import { pointerNode } from '../datasets/status';
 import { TreeMemo } from '../datasets/treeMemo';
 import type { DiffNode } from '../datasets/treeDiff';
 import { openGitRepo, readFileAt, resolveCommit, type GitRepo } from '../git/history';
-import { RUN_ID_PATTERN, runFile } from '../runs/layout';
-import { readRunJson, runHeaderSchema, type RunHeader } from '../runs/record';
+import { findRun } from '../runs/find';
+import type { RunHeader } from '../runs/record';
 import { shortRunId } from '../util/format';
 
 /** What one side of a diff names, before it is read for a given dataset. */
@@ -33,8 +33,8 @@ export interface Side {
 export const WORKSPACE = 'workspace';
 
 /**
- * Resolve what the user typed: `workspace`, a run (id, unique id prefix of 6+ characters, or unique
- * name), or anything git can name as a commit (commit, branch, tag, `HEAD~2`, short id).
+ * Resolve what the user typed: `workspace`, a run (id, unique id prefix or suffix of 6+ characters,
+ * or unique name), or anything git can name as a commit (commit, branch, tag, `HEAD~2`, short id).
  * A run stands for the dataset versions it recorded as inputs, or else those at its commit.
  */
 export async function resolveRevision(repo: Repo, rev: string): Promise<Revision> {
@@ -44,30 +44,6 @@ export async function resolveRevision(repo: Repo, rev: string): Promise<Revision
   const commit = await resolveCommit(repo.root, rev);
   if (commit) return { kind: 'commit', rev, commit };
   throw new LineageError(`'${rev}' is not a commit, branch, tag or run here`);
-}
-
-async function findRun(repo: Repo, rev: string): Promise<RunHeader | null> {
-  let ids: string[];
-  try {
-    ids = (await fs.readdir(repo.runs)).filter((id) => RUN_ID_PATTERN.test(id));
-  } catch {
-    return null;
-  }
-  const lower = rev.toLowerCase();
-  let matches = ids.filter((id) => id === lower || (lower.length >= 6 && id.startsWith(lower)));
-  if (matches.length === 0 && !/^[0-9a-f]{4,40}$/.test(rev)) {
-    // By name: read the headers (runs are few compared with what a name lookup costs a user).
-    const headers = await Promise.all(ids.map((id) => readHeader(repo, id).catch(() => null)));
-    matches = headers.filter((h) => h?.name === rev).map((h) => (h as RunHeader).id);
-  }
-  if (matches.length > 1)
-    throw new LineageError(`'${rev}' matches ${matches.length} runs; use more of the run id`);
-  const [id] = matches;
-  return id ? readHeader(repo, id) : null;
-}
-
-function readHeader(repo: Repo, id: string): Promise<RunHeader> {
-  return readRunJson(runFile(repo, id, 'header'), runHeaderSchema, 'run header');
 }
 
 export interface ReadSideOptions {
