@@ -72,9 +72,9 @@ describe('lineage CLI', () => {
     expect(failed.status).toBe(4);
 
     const table = lineage(root, ['runs']).stdout.split('\n');
-    expect(table[0]).toMatch(/^ID\s+NAME\s+STATUS\s+COMMIT\s+STARTED\s+DURATION\s+METRICS \(last\)$/);
+    expect(table[0]).toMatch(/^ID\s+NAME\s+STATUS\s+COMMIT\s+STARTED\s+DURATION\s+loss\s+acc$/);
     expect(table[1]).toMatch(/python3\s+failed/);
-    expect(table[2]).toMatch(/baseline\s+finished\s+[0-9a-f]{7}\*?\s+.*loss=0\.125 acc=0\.75$/);
+    expect(table[2]).toMatch(/baseline\s+finished\s+[0-9a-f]{7}\*?\s+\S+\s+\S+\s+\S+\s+0\.125\s+0\.75$/);
 
     const { runs } = JSON.parse(lineage(root, ['runs', '--json']).stdout);
     expect(runs.map((r: { name: string; status: string }) => [r.name, r.status])).toEqual([
@@ -98,7 +98,7 @@ describe('lineage CLI', () => {
     ],
     ['a missing path', undefined, ['add', 'nope'], /^lineage: .*\/nope: no such file or directory\n$/],
     ['an unknown command', undefined, ['frobnicate'], /^lineage: unknown command 'frobnicate'\n$/],
-    ['run without a command', undefined, ['run'], /^lineage: missing required argument 'command'\n$/],
+    ['run without a command', undefined, ['run'], /^lineage: no command given: use `lineage run -- <command> \[args...\]` or `--experiment <name>`\n$/],
   ])('errors on %s with one line and no stack trace', (_what, dirOf, args, message) => {
     const dir = dirOf ? dirOf(tempDir()) : initialized();
     const r = lineage(dir, args as string[]);
