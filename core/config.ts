@@ -50,7 +50,9 @@ const configSchema = z.looseObject({
   keys: z
     .record(z.string(), z.array(z.string(), { error: 'must be a list of column names' }).min(1))
     .default({}),
-  experiments: z.record(z.string().regex(/^[\w.-]+$/, 'names use letters, digits, _ . -'), experimentSchema).default({}),
+  experiments: z
+    .record(z.string().regex(/^[\w.-]+$/, 'names use letters, digits, _ . -'), experimentSchema)
+    .default({}),
 });
 export type Config = z.infer<typeof configSchema>;
 

@@ -257,7 +257,10 @@ export async function reproduceRun({ model, launcher }: RunCommandDeps, target?:
         description: [shortRunId(r.id), r.status, r.commit?.slice(0, 8)].join(' · '),
         id: r.id,
       })),
-      { title: 'Lineage: Reproduce Run', placeHolder: 'Run to re-run from its recorded code, data and params' },
+      {
+        title: 'Lineage: Reproduce Run',
+        placeHolder: 'Run to re-run from its recorded code, data and params',
+      },
     );
     id = picked?.id;
   }

@@ -56,7 +56,9 @@ export async function reproduceCommand(io: Io, rev: string, flags: ReproduceFlag
   const repo = requireRepo(io.cwd);
   const tolerance = flags.tolerance === undefined ? 0 : Number(flags.tolerance);
   if (!Number.isFinite(tolerance) || tolerance < 0) {
-    throw new LineageError(`--tolerance ${flags.tolerance}: expected a non-negative number (relative, e.g. 0.01)`);
+    throw new LineageError(
+      `--tolerance ${flags.tolerance}: expected a non-negative number (relative, e.g. 0.01)`,
+    );
   }
   const result = await reproduceRun(repo, rev, {
     id: flags.id,
@@ -69,7 +71,14 @@ export async function reproduceCommand(io: Io, rev: string, flags: ReproduceFlag
   if (flags.json) {
     io.out.write(
       JSON.stringify(
-        { original: original.id, run: outcome.id, status: outcome.end.status, match, metrics, worktree: flags.keep ? result.worktree : null },
+        {
+          original: original.id,
+          run: outcome.id,
+          status: outcome.end.status,
+          match,
+          metrics,
+          worktree: flags.keep ? result.worktree : null,
+        },
         null,
         2,
       ) + '\n',

@@ -1,7 +1,8 @@
 import picomatch from 'picomatch';
 
 /** `name=value` or `name: value`, where value is a number (or nan/inf, which are skipped). */
-const PAIR = /(?:^|[\s,;|([{])([A-Za-z_][\w./-]*)\s*(?:=|:)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?![\w.])/g;
+const PAIR =
+  /(?:^|[\s,;|([{])([A-Za-z_][\w./-]*)\s*(?:=|:)\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?![\w.])/g;
 const MAX_LINE = 64 * 1024;
 
 export interface CaptureRule {

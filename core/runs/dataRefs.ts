@@ -43,16 +43,25 @@ export async function recordInputs(
       };
       const abs = path.join(repo.root, dataPath);
       if (!(await exists(abs))) {
-        warn(`${dataPath} is missing in the workspace (\`lineage checkout\` restores it); recording the version its pointer pins`);
+        warn(
+          `${dataPath} is missing in the workspace (\`lineage checkout\` restores it); recording the version its pointer pins`,
+        );
         inputs.push(pinned);
         continue;
       }
-      const { root } = await scan(abs, { repo, cache, symlinks: config.symlinks, memo: { memo, objects: storeOf(repo) } });
+      const { root } = await scan(abs, {
+        repo,
+        cache,
+        symlinks: config.symlinks,
+        memo: { memo, objects: storeOf(repo) },
+      });
       if (root.type !== 'symlink' && root.hash === pointer.sha256) {
         inputs.push(pinned);
         continue;
       }
-      warn(`${dataPath} differs from ${pointerFile}; the run records the workspace version (stored now). \`lineage add ${dataPath}\` pins it for git`);
+      warn(
+        `${dataPath} differs from ${pointerFile}; the run records the workspace version (stored now). \`lineage add ${dataPath}\` pins it for git`,
+      );
       const stored = await storeData(repo, config, { cache, memo }, abs);
       inputs.push({ ...refOf(dataPath, stored), modified: true });
     }
@@ -102,8 +111,17 @@ export async function storeOutputs(
           continue;
         }
         try {
-          const stored = await storeData(repo, { ...config, link: ['reflink', 'copy'] }, { cache, memo }, abs);
-          outputs.push({ kind: item.kind, ...(item.name !== undefined && { name: item.name }), ...refOf(rel, stored) });
+          const stored = await storeData(
+            repo,
+            { ...config, link: ['reflink', 'copy'] },
+            { cache, memo },
+            abs,
+          );
+          outputs.push({
+            kind: item.kind,
+            ...(item.name !== undefined && { name: item.name }),
+            ...refOf(rel, stored),
+          });
         } catch (err) {
           problems.push(`${rel}: ${errorMessage(err)}`);
         }

@@ -25,7 +25,11 @@ export type Environment = z.infer<typeof environmentSchema>;
  * with its version and installed packages; GPUs when `nvidia-smi` answers. Probes that fail are
  * left out: the environment is a record, never a reason for a run to fail.
  */
-export async function probeEnvironment(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Environment> {
+export async function probeEnvironment(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<Environment> {
   const cpus = os.cpus();
   const [python, gpus] = await Promise.all([probePython(argv, env, cwd), probeGpus()]);
   return {
@@ -47,7 +51,11 @@ export function pythonOf(argv: string[]): string | null {
   return /^python[\d.]*$/.test(path.basename(first)) ? first : null;
 }
 
-async function probePython(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Environment['python']> {
+async function probePython(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Promise<Environment['python']> {
   const interpreter = pythonOf(argv);
   if (!interpreter) return undefined;
   try {

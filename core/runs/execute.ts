@@ -57,7 +57,11 @@ export function commandLabel(argv: string[]): string {
  *    output to output.log (and captured metrics to the stream) while the environment is probed;
  * 5. store its outputs and logged artifacts, then write status.json atomically.
  */
-export async function recordRun(repo: Repo, request: RunRequest, options: RunOptions = {}): Promise<RunOutcome> {
+export async function recordRun(
+  repo: Repo,
+  request: RunRequest,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   const stderr = options.stderr ?? process.stderr;
   const warn = (message: string): void => void stderr.write(`lineage: warning: ${message}\n`);
   const root = options.root ?? repo.root;
@@ -82,13 +86,13 @@ export async function recordRun(repo: Repo, request: RunRequest, options: RunOpt
     .catch((err: unknown) => warn(`could not record the environment: ${errorMessage(err)}`));
   const exit = await runCommand(repo, id, plan, env, options);
   await environment;
-  const end = await withRepoLock(repo, 'finish a run', () => finishRun(work, id, plan, exit, warn, true)).catch(
-    (err: unknown) => {
-      // Never lose the status: without the lock, record it without storing outputs.
-      warn(`outputs not stored: ${errorMessage(err)}`);
-      return finishRun(work, id, plan, exit, warn, false);
-    },
-  );
+  const end = await withRepoLock(repo, 'finish a run', () =>
+    finishRun(work, id, plan, exit, warn, true),
+  ).catch((err: unknown) => {
+    // Never lose the status: without the lock, record it without storing outputs.
+    warn(`outputs not stored: ${errorMessage(err)}`);
+    return finishRun(work, id, plan, exit, warn, false);
+  });
   const signalNumber = exit.signal ? (osConstants.signals[exit.signal as NodeJS.Signals] ?? 0) : 0;
   return { id, header, end, exitStatus: exit.signal ? 128 + signalNumber : (exit.code ?? 1) };
 }
@@ -124,7 +128,9 @@ async function runCommand(
   // Captured lines go to the stream with one O_APPEND write each, like every other writer's.
   const metrics = plan.capture ? openSync(runFile(repo, id, 'metrics'), 'a') : null;
   const capture =
-    plan.capture && metrics !== null ? new StdoutCapture(plan.capture, (line) => writeSync(metrics, line)) : null;
+    plan.capture && metrics !== null
+      ? new StdoutCapture(plan.capture, (line) => writeSync(metrics, line))
+      : null;
   try {
     const exit = await runChild(plan.argv, {
       cwd: plan.cwd,
@@ -153,6 +159,9 @@ async function runCommand(
 
 /** The Python client shipped beside the bundle (`dist/../clients/python`) or the sources. */
 export function pythonClientDir(): string | undefined {
-  const candidates = [path.join(__dirname, '..', 'clients', 'python'), path.join(__dirname, '..', '..', 'clients', 'python')];
+  const candidates = [
+    path.join(__dirname, '..', 'clients', 'python'),
+    path.join(__dirname, '..', '..', 'clients', 'python'),
+  ];
   return candidates.find((dir) => existsSync(path.join(dir, 'lineage')));
 }

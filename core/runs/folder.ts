@@ -20,7 +20,11 @@ export interface RunFolderFiles {
  * `.lineage/tmp/`, which is then renamed into `runs/`. So a run folder never lacks its header, and a
  * run written whole (an import) appears with its status or not at all.
  */
-export async function createRunFolder(repo: Repo, header: RunHeader, files: RunFolderFiles = {}): Promise<string> {
+export async function createRunFolder(
+  repo: Repo,
+  header: RunHeader,
+  files: RunFolderFiles = {},
+): Promise<string> {
   await ensureRepoDirs(repo);
   const scratch = path.join(repo.tmp, `run-${header.id}`);
   await fs.mkdir(scratch);

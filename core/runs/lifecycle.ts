@@ -113,4 +113,3 @@ export async function finishRun(
   await writeRunJson(runFile(repo, id, 'status'), end);
   return end;
 }
-

@@ -42,7 +42,14 @@ export interface MetricsSummary {
  * or parsed by `end()` once the writer has exited. `onPoint` sees every logged value (for plots).
  */
 export class MetricStreamReader {
-  readonly summary: MetricsSummary = { metrics: {}, lastStep: null, params: {}, tags: {}, refs: [], problems: [] };
+  readonly summary: MetricsSummary = {
+    metrics: {},
+    lastStep: null,
+    params: {},
+    tags: {},
+    refs: [],
+    problems: [],
+  };
   private pending = '';
   private lineNumber = 0;
   private nextStep = 0;
@@ -68,7 +75,8 @@ export class MetricStreamReader {
   }
 
   private report(message: string): void {
-    if (this.summary.problems.length < MAX_PROBLEMS) this.summary.problems.push(`line ${this.lineNumber}: ${message}`);
+    if (this.summary.problems.length < MAX_PROBLEMS)
+      this.summary.problems.push(`line ${this.lineNumber}: ${message}`);
   }
 
   private line(line: string): void {
@@ -130,9 +138,14 @@ export class MetricStreamReader {
     }
     if (tags !== undefined) {
       if (!isObject(tags)) this.report("'tags' must be an object");
-      else for (const [k, v] of Object.entries(tags)) this.summary.tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
+      else
+        for (const [k, v] of Object.entries(tags))
+          this.summary.tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
-    for (const [kind, ref] of [['artifact', artifact], ['image', image]] as const) {
+    for (const [kind, ref] of [
+      ['artifact', artifact],
+      ['image', image],
+    ] as const) {
       if (ref === undefined) continue;
       if (!isObject(ref) || typeof ref.path !== 'string' || ref.path === '') {
         this.report(`'${kind}' must be {"path": "...", "name": "..."}`);

@@ -54,9 +54,12 @@ export async function planRun(repo: Repo, request: RunRequest): Promise<RunPlan>
       );
     }
   }
-  const argv = request.command.length > 0 ? request.command : experiment ? commandArgv(experiment.command) : [];
+  const argv =
+    request.command.length > 0 ? request.command : experiment ? commandArgv(experiment.command) : [];
   if (argv.length === 0) {
-    throw new LineageError('no command given: use `lineage run -- <command> [args...]` or `--experiment <name>`');
+    throw new LineageError(
+      'no command given: use `lineage run -- <command> [args...]` or `--experiment <name>`',
+    );
   }
   const cwd = experiment ? path.resolve(root, experiment.cwd) : request.cwd;
   const rel = path.relative(root, cwd);

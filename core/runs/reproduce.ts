@@ -44,20 +44,28 @@ export interface Reproduction {
  * param overrides; then run its experiment (or command) there as a new run that names the original
  * (`reproduces`), and compare the metrics' last values.
  */
-export async function reproduceRun(repo: Repo, rev: string, options: ReproduceOptions = {}): Promise<Reproduction> {
+export async function reproduceRun(
+  repo: Repo,
+  rev: string,
+  options: ReproduceOptions = {},
+): Promise<Reproduction> {
   const revision = await resolveRevision(repo, rev);
   if (revision.kind !== 'run') throw new LineageError(`'${rev}' is not a run`);
   const original = revision.run;
   if (!original.commit) {
     throw new LineageError(`run ${original.id} recorded no git commit, so its code cannot be restored`);
   }
-  if (original.source) throw new LineageError(`run ${original.id} was imported from ${original.source.tool}; there is nothing to re-run`);
+  if (original.source)
+    throw new LineageError(
+      `run ${original.id} was imported from ${original.source.tool}; there is nothing to re-run`,
+    );
   const id = options.id ?? newRunId();
   const worktree = path.join(repo.dir, 'worktrees', id);
   await prepareWorktree(repo, original, worktree);
   try {
     const overrides = Object.entries(original.overrides ?? {}).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-    const command = original.experiment !== undefined ? [] : original.command.map((a) => rebase(a, repo.root, worktree));
+    const command =
+      original.experiment !== undefined ? [] : original.command.map((a) => rebase(a, repo.root, worktree));
     const outcome = await recordRun(
       repo,
       { command, experiment: original.experiment, set: overrides, cwd: path.join(worktree, original.cwd) },
@@ -98,9 +106,15 @@ async function prepareWorktree(repo: Repo, original: RunHeader, worktree: string
     const wtRepo = workRepo(repo, worktree);
     for (const input of original.inputs ?? []) {
       if (!storeOf(repo).has(input.sha256)) {
-        throw new LineageError(`input ${input.path} (version ${input.sha256.slice(0, 12)}) is not in the store`);
+        throw new LineageError(
+          `input ${input.path} (version ${input.sha256.slice(0, 12)}) is not in the store`,
+        );
       }
-      await checkout(wtRepo, { paths: [path.join(worktree, input.path)], version: input.sha256, force: true });
+      await checkout(wtRepo, {
+        paths: [path.join(worktree, input.path)],
+        version: input.sha256,
+        force: true,
+      });
     }
     if (!original.inputs) await checkout(wtRepo, { force: true });
   } catch (err) {

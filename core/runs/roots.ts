@@ -28,12 +28,16 @@ export async function runRoots(repo: Repo): Promise<{ roots: Root[]; problems: R
     try {
       const header = await readRunJson(runFile(repo, id, 'header'), runHeaderSchema, 'run header');
       if (header.patch) add(`${where} (patch)`, 'file', header.patch);
-      for (const input of header.inputs ?? []) add(`${where} (input ${input.path})`, input.type, input.sha256);
-      const end = await readRunJson(runFile(repo, id, 'status'), runEndSchema, 'run status').catch((err: unknown) => {
-        if (isErrnoCode(err, 'ENOENT')) return null;
-        throw err;
-      });
-      for (const output of end?.outputs ?? []) add(`${where} (${output.kind} ${output.path})`, output.type, output.sha256);
+      for (const input of header.inputs ?? [])
+        add(`${where} (input ${input.path})`, input.type, input.sha256);
+      const end = await readRunJson(runFile(repo, id, 'status'), runEndSchema, 'run status').catch(
+        (err: unknown) => {
+          if (isErrnoCode(err, 'ENOENT')) return null;
+          throw err;
+        },
+      );
+      for (const output of end?.outputs ?? [])
+        add(`${where} (${output.kind} ${output.path})`, output.type, output.sha256);
     } catch (err) {
       problems.push({ file: where, message: errorMessage(err) });
     }

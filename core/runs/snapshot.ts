@@ -36,7 +36,9 @@ export async function snapshotCode(repo: Repo, objects: ObjectStore, dir = repo.
     const env = { ...process.env, GIT_INDEX_FILE: tmpIndex, GIT_OPTIONAL_LOCKS: '0' };
     // A copy of the index keeps its stat data (git need not re-read unchanged files); without one,
     // start from HEAD.
-    await fs.copyFile(path.resolve(dir, indexFile), tmpIndex).catch(() => git(top, ['read-tree', 'HEAD'], env));
+    await fs
+      .copyFile(path.resolve(dir, indexFile), tmpIndex)
+      .catch(() => git(top, ['read-tree', 'HEAD'], env));
     const untracked = (await git(top, ['ls-files', '-z', '--others', '--exclude-standard'], env))
       .toString()
       .split('\0')
@@ -50,13 +52,31 @@ export async function snapshotCode(repo: Repo, objects: ObjectStore, dir = repo.
       else if (st) included.push(file);
     }
     if (included.length > 0) {
-      await git(top, ['add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'], env, included.join('\0'));
+      await git(
+        top,
+        ['add', '--intent-to-add', '--pathspec-from-file=-', '--pathspec-file-nul'],
+        env,
+        included.join('\0'),
+      );
     }
     // Plain diff settings whatever the user's git config says, so the patch always applies.
-    const settings = ['core.quotePath=off', 'diff.noprefix=false', 'diff.mnemonicPrefix=false', 'diff.relative=false'];
+    const settings = [
+      'core.quotePath=off',
+      'diff.noprefix=false',
+      'diff.mnemonicPrefix=false',
+      'diff.relative=false',
+    ];
     const patch = await git(
       top,
-      [...settings.flatMap((c) => ['-c', c]), 'diff', '--binary', '--no-color', '--no-ext-diff', '--no-textconv', 'HEAD'],
+      [
+        ...settings.flatMap((c) => ['-c', c]),
+        'diff',
+        '--binary',
+        '--no-color',
+        '--no-ext-diff',
+        '--no-textconv',
+        'HEAD',
+      ],
       env,
     );
     const hash = patch.length > 0 ? await objects.putBytes(patch) : null;

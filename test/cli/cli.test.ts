@@ -98,7 +98,12 @@ describe('lineage CLI', () => {
     ],
     ['a missing path', undefined, ['add', 'nope'], /^lineage: .*\/nope: no such file or directory\n$/],
     ['an unknown command', undefined, ['frobnicate'], /^lineage: unknown command 'frobnicate'\n$/],
-    ['run without a command', undefined, ['run'], /^lineage: no command given: use `lineage run -- <command> \[args...\]` or `--experiment <name>`\n$/],
+    [
+      'run without a command',
+      undefined,
+      ['run'],
+      /^lineage: no command given: use `lineage run -- <command> \[args...\]` or `--experiment <name>`\n$/,
+    ],
   ])('errors on %s with one line and no stack trace', (_what, dirOf, args, message) => {
     const dir = dirOf ? dirOf(tempDir()) : initialized();
     const r = lineage(dir, args as string[]);

@@ -7,7 +7,10 @@ import { git, tempGitRepo } from '../helpers/tmp';
 
 /** Start `lineage run -- python3 -c <code>` and resolve once the script printed "ready". */
 function startRun(cwd: string, code: string, env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', code], { cwd, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', code], {
+    cwd,
+    env: { ...process.env, ...env },
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -56,9 +59,10 @@ describe('stopping a recorded run', () => {
     expect(statusOf(root, run.output().err)).toMatchObject({ status: 'killed', exitCode: 1 });
   });
 
-  it('SIGUSR2 (the editor\'s Kill) kills a command that ignores SIGTERM at once', async () => {
+  it("SIGUSR2 (the editor's Kill) kills a command that ignores SIGTERM at once", async () => {
     const root = newRepo();
-    const code = 'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(60)';
+    const code =
+      'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(60)';
     const run = startRun(root, code);
     await run.ready;
     run.child.kill('SIGTERM'); // ignored by the script
@@ -73,7 +77,8 @@ describe('stopping a recorded run', () => {
 
   it('a second SIGTERM kills a command that does not stop', async () => {
     const root = newRepo();
-    const code = 'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(60)';
+    const code =
+      'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint("ready", flush=True)\ntime.sleep(60)';
     const run = startRun(root, code);
     await run.ready;
     run.child.kill('SIGTERM');
@@ -85,7 +90,9 @@ describe('stopping a recorded run', () => {
 
   it('in a terminal the editor opened, a stopped run exits 0 (no exit-code error toast)', async () => {
     const root = newRepo();
-    const run = startRun(root, 'import time\nprint("ready", flush=True)\ntime.sleep(60)', { LINEAGE_EDITOR_TERMINAL: '1' });
+    const run = startRun(root, 'import time\nprint("ready", flush=True)\ntime.sleep(60)', {
+      LINEAGE_EDITOR_TERMINAL: '1',
+    });
     await run.ready;
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);

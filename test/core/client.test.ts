@@ -27,7 +27,12 @@ async function newRepo() {
 describe('TypeScript client', () => {
   it('records a standalone run: params, metrics, tags, an artifact, environment and status', async () => {
     const repo = await newRepo();
-    const run = await init({ repo: repo.root, params: { lr: 0.1, net: { depth: 3 } }, name: 'ts-train', tags: { kind: 'test' } });
+    const run = await init({
+      repo: repo.root,
+      params: { lr: 0.1, net: { depth: 3 } },
+      name: 'ts-train',
+      tags: { kind: 'test' },
+    });
     expect(run.params).toEqual({ lr: 0.1, 'net.depth': 3 });
     expect(existsSync(runFile(repo, run.id, 'header'))).toBe(true);
     expect((await listRuns(repo)).runs[0]).toMatchObject({ id: run.id, status: 'running', name: 'ts-train' });

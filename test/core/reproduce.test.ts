@@ -43,7 +43,11 @@ describe('lineage reproduce', () => {
 
     // The original run: an uncommitted code change (factor 10) and an override (scale 2).
     writeFileSync(path.join(root, 'train.py'), TRAIN(10));
-    const original = await recordRun(repo, { command: [], experiment: 'train', set: ['scale=2'], cwd: root }, quiet());
+    const original = await recordRun(
+      repo,
+      { command: [], experiment: 'train', set: ['scale=2'], cwd: root },
+      quiet(),
+    );
     expect(original.end.metrics.score?.last).toBe(120);
 
     // Everything moves on: new code committed, new data in the workspace, new params.

@@ -18,7 +18,9 @@ describe('experiment commands', () => {
 
 describe('--set overrides', () => {
   it('reads values as YAML scalars and names a malformed item', () => {
-    expect(parseOverrides(['lr=1e-3', 'n=10', 'on=true', 'name=resnet', "v='2.0'", 'empty=', 'a.b=null'])).toEqual({
+    expect(
+      parseOverrides(['lr=1e-3', 'n=10', 'on=true', 'name=resnet', "v='2.0'", 'empty=', 'a.b=null']),
+    ).toEqual({
       lr: 0.001,
       n: 10,
       on: true,

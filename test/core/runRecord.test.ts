@@ -59,7 +59,12 @@ describe('lineage run: a complete record', () => {
     const io = capture();
     const outcome = await recordRun(
       repo,
-      { command: [], experiment: 'train', set: ['epochs=10', 'optimizer.name=sgd', "tag='1.0'"], cwd: repo.root },
+      {
+        command: [],
+        experiment: 'train',
+        set: ['epochs=10', 'optimizer.name=sgd', "tag='1.0'"],
+        cwd: repo.root,
+      },
       io,
     );
     expect(outcome.end.status).toBe('finished');
@@ -94,7 +99,8 @@ describe('lineage run: a complete record', () => {
       'lineage.yaml': 'schema: 1\nexperiments:\n  a:\n    command: "true"\n    params: [p.toml]\n',
       'p.toml': 'lr = \n',
     });
-    const run = (experiment: string) => recordRun(repo, { command: [], experiment, cwd: repo.root }, capture());
+    const run = (experiment: string) =>
+      recordRun(repo, { command: [], experiment, cwd: repo.root }, capture());
     await expect(run('a')).rejects.toThrow(/p\.toml: params file: invalid TOML at line 1/);
     await expect(run('b')).rejects.toThrow(/no experiment 'b' in lineage.yaml \(it has: a\)/);
     expect((await listRuns(repo)).runs).toEqual([]);
@@ -122,7 +128,9 @@ describe('lineage run: a complete record', () => {
     writeFileSync(path.join(clone, 'run.patch'), patch);
     git(clone, 'apply', '--binary', 'run.patch');
     for (const file of ['train.py', 'helper.py', 'staged.txt']) {
-      expect(readFileSync(path.join(clone, file), 'utf8')).toBe(readFileSync(path.join(repo.root, file), 'utf8'));
+      expect(readFileSync(path.join(clone, file), 'utf8')).toBe(
+        readFileSync(path.join(repo.root, file), 'utf8'),
+      );
     }
     // gc keeps the patch: a run names it.
     const result = await gc(repo, { history: null, force: true });
@@ -215,7 +223,11 @@ describe('lineage run: a complete record', () => {
 
   it('records the environment, with the Python packages of the interpreter the command runs', async () => {
     const repo = await newRepo();
-    const outcome = await recordRun(repo, { command: [PYTHON, '-c', 'import sklearn'], cwd: repo.root }, capture());
+    const outcome = await recordRun(
+      repo,
+      { command: [PYTHON, '-c', 'import sklearn'], cwd: repo.root },
+      capture(),
+    );
     expect(outcome.end.status).toBe('finished');
     const env = readJson<Record<string, unknown>>(path.join(repo.runs, outcome.id, 'environment.json'));
     expect(env).toMatchObject({ schema: 1, os: { platform: 'linux' }, node: process.versions.node });
@@ -226,7 +238,8 @@ describe('lineage run: a complete record', () => {
 
   it('puts the Python client on PYTHONPATH and tells the command where its run is', async () => {
     const repo = await newRepo();
-    const code = 'import os, lineage; print(os.environ["LINEAGE_RUN_ID"], os.environ["LINEAGE_REPO"], lineage.__file__)';
+    const code =
+      'import os, lineage; print(os.environ["LINEAGE_RUN_ID"], os.environ["LINEAGE_REPO"], lineage.__file__)';
     const io = capture();
     const outcome = await recordRun(repo, { command: [PYTHON, '-c', code], cwd: repo.root }, io);
     expect(outcome.end.status).toBe('finished');

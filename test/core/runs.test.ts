@@ -111,7 +111,9 @@ describe('recordRun', () => {
 
   it('passes on a failing exit status, records a killed run, and a missing command', async () => {
     const repo = await newRepo();
-    expect((await recordRun(repo, run(repo, [process.execPath, '-e', 'process.exit(3)']), quiet())).exitStatus).toBe(3);
+    expect(
+      (await recordRun(repo, run(repo, [process.execPath, '-e', 'process.exit(3)']), quiet())).exitStatus,
+    ).toBe(3);
     const killed = await recordRun(
       repo,
       run(repo, [process.execPath, '-e', 'process.kill(process.pid, "SIGTERM")']),
