@@ -1,3 +1,4 @@
+import { processAlive } from '../core/store/lock';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -120,7 +121,7 @@ export async function stopRun(repo: Repo, id: string, kill: boolean): Promise<St
   if (header.host !== os.hostname()) {
     throw new LineageError(`${label} runs on host ${header.host}, not this one; stop it there`);
   }
-  if (!isAlive(header.pid) || (await startedAfter(header.pid, Date.parse(header.startedAt)))) {
+  if (!processAlive(header.pid) || (await startedAfter(header.pid, Date.parse(header.startedAt)))) {
     throw new LineageError(`${label} is not running: its recording process (pid ${header.pid}) has exited`);
   }
   const signal = kill ? 'SIGUSR2' : 'SIGTERM';
@@ -134,15 +135,6 @@ export async function stopRun(repo: Repo, id: string, kill: boolean): Promise<St
     throw err;
   }
   return { pid: header.pid, signal };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrnoCode(err, 'EPERM');
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
+import { processAlive } from '../core/store/lock';
 import { watch, type FSWatcher } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isErrnoCode } from '../core/errors';
 import type { Repo } from '../core/repo';
 import { RUN_FILES, RUN_ID_PATTERN } from '../core/runs/layout';
 
@@ -53,7 +53,7 @@ export class RunsWatcher {
         pid = await recorderPid(path.join(this.repo.runs, id, RUN_FILES.header));
         this.recorders.set(id, pid);
       }
-      if (pid === null || isAlive(pid)) continue;
+      if (pid === null || processAlive(pid)) continue;
       this.runWatches.get(id)?.close();
       this.runWatches.delete(id);
       this.recorders.delete(id);
@@ -128,15 +128,6 @@ async function recorderPid(headerFile: string): Promise<number | null> {
     return typeof header.pid === 'number' && header.host === os.hostname() ? header.pid : null;
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return isErrnoCode(err, 'EPERM');
   }
 }
 

@@ -111,7 +111,11 @@ export async function writeRunJson(file: string, value: RunHeader | RunEnd): Pro
 
 /** Read and validate a run's JSON file; `what` names it in errors ("run header", "run status"). */
 export async function readRunJson<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T> {
-  const text = await fs.readFile(file, 'utf8');
+  return parseRunJson(await fs.readFile(file, 'utf8'), file, schema, what);
+}
+
+/** Parse and validate the text of a run's JSON file; errors name `file`. */
+export function parseRunJson<T>(text: string, file: string, schema: z.ZodType<T>, what: string): T {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -8,7 +8,15 @@ import { errorMessage, isErrnoCode, LineageError } from '../errors';
 import type { Repo } from '../repo';
 import { runFile } from './layout';
 import { summarizeMetrics } from './metrics';
-import { runEndSchema, runHeaderSchema, type MetricSummary, type RunEnd, type RunHeader } from './record';
+import { processAlive } from '../store/lock';
+import {
+  parseRunJson,
+  runEndSchema,
+  runHeaderSchema,
+  type MetricSummary,
+  type RunEnd,
+  type RunHeader,
+} from './record';
 
 /**
  * One run folder read from disk: its summary, and whether it has ended (`status.json` written: the
@@ -108,19 +116,7 @@ function pick(metrics: Record<string, MetricSummary>, field: 'last' | 'min' | 'm
  * quarter of fs.promises' (callers yield to the event loop between runs).
  */
 export function readJsonSync<T>(file: string, schema: z.ZodType<T>, what: string): T {
-  const text = readFileSync(file, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new LineageError(`malformed ${what}: not valid JSON`, file);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new LineageError(`malformed ${what}: '${issue?.path.join('.')}' ${issue?.message}`, file);
-  }
-  return parsed.data;
+  return parseRunJson(readFileSync(file, 'utf8'), file, schema, what);
 }
 
 function readEnd(file: string): RunEnd | null {
@@ -158,10 +154,5 @@ function readText(file: string): string {
 export function isAlive(header: RunHeader): boolean {
   if (header.pid === undefined) return false;
   if (header.host !== os.hostname()) return true;
-  try {
-    process.kill(header.pid, 0);
-    return true;
-  } catch (err) {
-    return isErrnoCode(err, 'EPERM');
-  }
+  return processAlive(header.pid);
 }

@@ -44,7 +44,7 @@ export async function withRepoLock<T>(
   while (!(await tryTake(file, mine))) {
     const text = await readText(file);
     const owner = text === null ? null : parseOwner(text);
-    if (text !== null && owner && owner.host === os.hostname() && !isAlive(owner.pid)) {
+    if (text !== null && owner && owner.host === os.hostname() && !processAlive(owner.pid)) {
       await breakStale(file, text);
       continue;
     }
@@ -118,7 +118,8 @@ function parseOwner(text: string): Owner | null {
   return null;
 }
 
-export function isAlive(pid: number): boolean {
+/** True while process `pid` (on this host) lives. */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isAlive } from './lock';
+import { processAlive } from './lock';
 
 const PREFIX = 'stage-';
 
@@ -48,7 +48,7 @@ export class Staging {
     let removed = 0;
     for (const name of names) {
       const pid = Number(/^stage-(\d+)-/.exec(name)?.[1]);
-      if (pid && (pid === process.pid ? false : !isAlive(pid))) {
+      if (pid && (pid === process.pid ? false : !processAlive(pid))) {
         await fs.rm(path.join(tmpDir, name), { recursive: true, force: true });
         removed += 1;
       }
