@@ -40,6 +40,7 @@ const builds = [
   { ...node, entryPoints: { server: 'language-server/main.ts' }, outdir: 'dist' },
   // `lineage` is a small loader (code cache, see core/cli/loader.ts) in front of the CLI bundle.
   { ...node, entryPoints: { 'cli-main': 'core/cli/bin.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { tableWorker: 'core/diff/table/sideWorker.ts' }, outdir: 'dist' },
   {
     ...node,
     entryPoints: { cli: 'core/cli/loader.ts' },

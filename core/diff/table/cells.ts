@@ -1,4 +1,5 @@
 import type { ColumnType } from '../../../protocol/diff';
+import { decimalCode } from './textCode';
 import { INTEGER_TEXT, isCanonicalInteger, isIsoDate, numericKind, plainDecimal } from './textScan';
 
 /**
@@ -113,6 +114,7 @@ export function parseNumber(text: string): number {
  */
 export function canonicalNumber(text: string): string {
   if (isCanonicalInteger(text)) return text;
+  if (decimalCode(text) >= 0) return canonicalDecimal(text);
   if (text.length > 15 && numericKind(text) === INTEGER_TEXT) {
     const negative = text.charCodeAt(0) === 45;
     const digits = text.replace(/^[+-]?0*/, '');
@@ -121,8 +123,26 @@ export function canonicalNumber(text: string): string {
   return String(parseNumber(text));
 }
 
+/**
+ * `canonicalNumber` of plain decimal text (`textCode.ts`) without printing a double: such text has
+ * at most 14 digits, so the shortest digits that give its double back are its own digits without
+ * trailing zeros, and `String` writes them as they are for 0 and for magnitudes from 1e-6 on.
+ */
+function canonicalDecimal(text: string): string {
+  let end = text.length;
+  if (text.includes('.')) {
+    while (text.charCodeAt(end - 1) === 48) end--; // 0
+    if (text.charCodeAt(end - 1) === 46) end--; // .
+  }
+  const short = end === text.length ? text : text.slice(0, end);
+  if (short === '0' || short === '-0') return '0';
+  if (text.startsWith('0.000000') || text.startsWith('-0.000000')) return String(parseNumber(text)); // 1e-7
+  return short;
+}
+
 /** Text that equal values share: the canonical number for numeric-looking text, else the text. */
 export function hashText(text: string): string {
+  if (decimalCode(text) >= 0) return canonicalDecimal(text);
   return narrowTypes(NUMBER, text) ? canonicalNumber(text) : text;
 }
 

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream, writeFileSync } from 'node:fs';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RowDiff } from '../../../protocol/diff';
@@ -38,7 +38,7 @@ export class ChangeCollector {
     if (diffs.length === 0) return;
     diffs.sort(this.order);
     const run = path.join(this.dir, `run-${this.runs.length}.jsonl`);
-    await writeFile(run, diffs.map((diff) => `${JSON.stringify(diff)}\n`).join(''));
+    writeFileSync(run, diffs.map((diff) => `${JSON.stringify(diff)}\n`).join(''));
     this.runs.push(run);
   }
 

@@ -8,6 +8,8 @@ const CHUNK = 1 << 20;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+/** Records handed out per call, at most. */
+const RECORDS = 2048;
 
 /** A record delimiter as csv-parse discovers it: the first CR LF, LF or CR of the file. */
 export type LineEnd = '\r\n' | '\n' | '\r';
@@ -57,7 +59,8 @@ export async function scanCsv(file: string): Promise<CsvScan> {
 
 /**
  * The records of a quote-free CSV/TSV file (see `scanCsv`), a chunk at a time: each chunk is decoded
- * once, cut after its last line break, and split on the line break and the delimiter. Like
+ * once, cut after its last line break, and split on the line break and the delimiter, up to
+ * RECORDS records per call (so only that many rows are alive at a time, not a whole chunk's). Like
  * csv-parse (with `bom: true`): a UTF-8 BOM is dropped, only the discovered line break ends a record
  * (a lone CR in a LF file stays in its field), an empty line is the record `['']`, and text after
  * the last line break is one more record.
@@ -73,6 +76,8 @@ export class PlainCsvRecords {
   private done = false;
   private closed = false;
   private controls = false;
+  /** Lines not handed out yet: `text` from `pos` to `end`, separated by `lineEnd` ('' for one line). */
+  private lines: Lines = { text: '', pos: 1, end: 0, lineEnd: '', delimiterAt: -1 };
 
   constructor(
     private readonly source: TableSource,
@@ -80,8 +85,20 @@ export class PlainCsvRecords {
     private readonly lineEnd: LineEnd | null,
   ) {}
 
-  /** The records of the next complete lines (at least one), or null at the end of the file. */
+  /** The records of the next lines (at least one), or null at the end of the file. */
   async next(): Promise<string[][] | null> {
+    while (this.lines.pos > this.lines.end) {
+      const lines = await this.read();
+      if (lines === null) return null;
+      this.lines = lines;
+    }
+    const records: string[][] = [];
+    splitLines(this.lines, this.delimiter, RECORDS, records);
+    return records;
+  }
+
+  /** The next complete lines, or null at the end of the file. */
+  private async read(): Promise<Lines | null> {
     while (!this.done) {
       const handle = await (this.handle ??= open(this.source.file, 'r'));
       const { bytesRead } = await handle.read(this.buffer, 0, CHUNK, null);
@@ -90,9 +107,7 @@ export class PlainCsvRecords {
         const rest = this.carry + this.decoder.end();
         this.carry = '';
         if (rest === '') return null;
-        const records: string[][] = [];
-        splitLines(rest, rest.length, '', this.delimiter, records);
-        return records;
+        return { text: rest, pos: 0, end: rest.length, lineEnd: '', delimiterAt: -1 };
       }
       let bytes = this.buffer.subarray(0, bytesRead);
       if (this.first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
@@ -117,9 +132,7 @@ export class PlainCsvRecords {
       }
       const text = this.carry + piece;
       this.carry = text.slice(end + lineEnd.length);
-      const records: string[][] = [];
-      splitLines(text, end, lineEnd, this.delimiter, records);
-      return records;
+      return { text, pos: 0, end, lineEnd, delimiterAt: -1 };
     }
     return null;
   }
@@ -138,16 +151,31 @@ export class PlainCsvRecords {
   }
 }
 
+/** Decoded lines being split: see `splitLines`. */
+interface Lines {
+  text: string;
+  /** Where the next line starts; past `end` when none is left. */
+  pos: number;
+  /** Where the last line ends. */
+  end: number;
+  /** Separates the lines before `end`; '' when there is only one. */
+  lineEnd: string;
+  /** The first delimiter at or after the current field's start, once found; -1 before. */
+  delimiterAt: number;
+}
+
 /**
- * Push the records of `text` up to `end` (where the last line ends; `lineEnd` separates the lines
- * before it, '' when there is only one). The position of the next delimiter is remembered across
- * lines, so a file with few delimiters is not scanned again for every line.
+ * Push the records of up to `limit` lines and move past them. The position of the next delimiter is
+ * remembered across lines (and calls), so a file with few delimiters is not scanned again for every
+ * line.
  */
-function splitLines(text: string, end: number, lineEnd: string, delimiter: string, out: string[][]): void {
+function splitLines(lines: Lines, delimiter: string, limit: number, out: string[][]): void {
+  const { text, end, lineEnd } = lines;
   const step = lineEnd.length;
   const width = delimiter.length;
-  let next = -1; // the first delimiter at or after `from`, once found
-  for (let pos = 0; pos <= end;) {
+  let next = lines.delimiterAt;
+  let pos = lines.pos;
+  for (; pos <= end && out.length < limit;) {
     const stop = step === 0 ? end : text.indexOf(lineEnd, pos);
     const record: string[] = [];
     let from = pos;
@@ -164,4 +192,6 @@ function splitLines(text: string, end: number, lineEnd: string, delimiter: strin
     out.push(record);
     pos = stop + Math.max(step, 1);
   }
+  lines.pos = pos;
+  lines.delimiterAt = next;
 }

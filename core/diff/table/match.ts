@@ -1,6 +1,9 @@
 import type { RowDiff } from '../../../protocol/diff';
 import { type Cell, canonicalNumber, cellsEqual, tupleKey } from './cells';
-import { type Rows, cellAt, decodeRow } from './rowStore';
+import { KeyIndex } from './keyIndex';
+import { cellAt, decodeRow } from './rowLines';
+import type { Rows } from './rows';
+import { isCanonicalInteger } from './textScan';
 
 /** A column on both sides, compared cell by cell; `out` is its index in `TableDiff.columns`. */
 export interface ColumnPair {
@@ -39,6 +42,10 @@ export interface MatchTotals {
 
 type Unpaired = { before: number[]; after: number[] };
 
+/** In pairUp's key index: a key only the after side has; a group of before rows (GROUP - g). */
+const AFTER_ONLY = -1;
+const GROUP = -2;
+
 /**
  * Pair the rows of one partition and push a RowDiff for every added, removed or changed row. Rows
  * with equal match keys pair in order of appearance (the i-th before with the i-th after): a multiset
@@ -53,12 +60,12 @@ export function matchPartition(
   totals: MatchTotals,
   out: RowDiff[],
 ): void {
-  let left: Unpaired = { before: range(before.lines.length), after: range(after.lines.length) };
+  let left: Unpaired = { before: range(before.size), after: range(after.size) };
   if (plan.matchBefore.length > 0) {
     const byValue = (rows: Rows, indexes: number[]) => (i: number) =>
-      lineKey(rows.lines[i] ?? '', indexes, plan.matchNumeric);
+      rowKey(rows, i, indexes, plan.matchNumeric);
     if (plan.keyed) {
-      const duplicates = new Set<string>();
+      const duplicates = new Set<string | number>();
       left = pairUp(
         left,
         byValue(before, plan.matchBefore),
@@ -70,7 +77,7 @@ export function matchPartition(
     } else {
       const same = () => totals.unchanged++;
       if (plan.sameLayout) {
-        const exact = (rows: Rows) => (i: number) => rows.lines[i] ?? '';
+        const exact = (rows: Rows) => (i: number) => rows.line(i);
         left = pairUp(left, exact(before), exact(after), undefined, same);
       }
       left = pairUp(
@@ -89,58 +96,71 @@ export function matchPartition(
 /** Pair rows with equal keys in order of appearance; returns the rows left unpaired. */
 function pairUp(
   rows: Unpaired,
-  keyBefore: (i: number) => string,
-  keyAfter: (j: number) => string,
-  duplicates: Set<string> | undefined,
+  keyBefore: (i: number) => string | number,
+  keyAfter: (j: number) => string | number,
+  duplicates: Set<string | number> | undefined,
   onPair: (i: number, j: number) => void,
 ): Unpaired {
   if (rows.before.length === 0 || rows.after.length === 0) return rows;
-  // Key → the before row(s) with it: an index while unpaired, -1 once paired (or when only the after
-  // side has it), or every index with the count of those already paired.
-  const byKey = new Map<string, number | { rows: number[]; taken: number }>();
+  // Key → the before row with it (>= 0), AFTER_ONLY when only the after side has the key, or
+  // group g (GROUP - g) when the before side has it more than once: every such row, with the count
+  // of those already paired.
+  const byKey = new KeyIndex(rows.before.length);
+  const groups: { rows: number[]; taken: number }[] = [];
   for (const i of rows.before) {
     const key = keyBefore(i);
     const seen = byKey.get(key);
     if (seen === undefined) byKey.set(key, i);
     else {
-      if (typeof seen === 'number') byKey.set(key, { rows: [seen, i], taken: 0 });
-      else seen.rows.push(i);
+      if (seen >= 0) {
+        byKey.set(key, GROUP - groups.length);
+        groups.push({ rows: [seen, i], taken: 0 });
+      } else groups[GROUP - seen]?.rows.push(i);
       duplicates?.add(key);
     }
   }
-  const left: Unpaired = { before: [], after: [] };
+  const paired = new Uint8Array((rows.before.at(-1) ?? 0) + 1); // rows.before is in ascending order
+  const after: number[] = [];
   for (const j of rows.after) {
     const key = keyAfter(j);
     const seen = byKey.get(key);
     let partner: number | undefined;
-    if (seen === undefined) byKey.set(key, -1);
-    else if (typeof seen === 'number') {
-      if (seen < 0) duplicates?.add(key);
-      else {
-        partner = seen;
-        byKey.set(key, -1);
+    if (seen === undefined) byKey.set(key, AFTER_ONLY);
+    else if (seen === AFTER_ONLY || (seen >= 0 && paired[seen] === 1)) duplicates?.add(key);
+    else if (seen >= 0) partner = seen;
+    else {
+      const group = groups[GROUP - seen];
+      if (group) {
+        if (group.taken > 0) duplicates?.add(key);
+        partner = group.rows[group.taken++];
       }
-    } else {
-      if (seen.taken > 0) duplicates?.add(key);
-      partner = seen.rows[seen.taken++];
     }
-    if (partner === undefined) left.after.push(j);
-    else onPair(partner, j);
+    if (partner === undefined) after.push(j);
+    else {
+      paired[partner] = 1;
+      onPair(partner, j);
+    }
   }
-  for (const seen of byKey.values()) {
-    if (typeof seen !== 'number')
-      for (let k = seen.taken; k < seen.rows.length; k++) left.before.push(seen.rows[k] ?? -1);
-    else if (seen >= 0) left.before.push(seen);
-  }
-  left.before.sort((x, y) => x - y);
-  return left;
+  return { before: rows.before.filter((i) => paired[i] === 0), after };
 }
 
-/** The match key of a line (see `tupleKey`), reading only the cells it needs when it is one column. */
-function lineKey(line: string, indexes: number[], numeric: boolean[]): string {
-  if (indexes.length !== 1) return tupleKey(decodeRow(line), indexes, numeric);
-  const cell = cellAt(line, indexes[0] ?? -1);
-  return cell === null ? '' : numeric[0] ? canonicalNumber(cell) : cell;
+/**
+ * The match key of row `i` (see `tupleKey`), reading only the cell it needs when it is one column.
+ * A numeric key whose canonical text is a short integer is that number (numbers hash faster than
+ * text, and never equal a text key): equal keys stay equal, different ones different.
+ */
+function rowKey(rows: Rows, i: number, indexes: number[], numeric: boolean[]): string | number {
+  if (indexes.length !== 1) return tupleKey(decodeRow(rows.line(i)), indexes, numeric);
+  const index = indexes[0] ?? -1;
+  if (numeric[0]) {
+    const n = rows.integerAt(i, index);
+    if (!Number.isNaN(n)) return n;
+  }
+  const cell = cellAt(rows.line(i), index);
+  if (cell === null) return '';
+  if (!numeric[0]) return cell;
+  const text = canonicalNumber(cell);
+  return isCanonicalInteger(text) ? Number(text) : text;
 }
 
 function compare(
@@ -152,14 +172,12 @@ function compare(
   totals: MatchTotals,
   out: RowDiff[],
 ): void {
-  const lineBefore = before.lines[i] ?? '';
-  const lineAfter = after.lines[j] ?? '';
-  if (plan.sameLayout && lineBefore === lineAfter) {
+  if (plan.sameLayout && before.sameLine(i, after, j)) {
     totals.unchanged++;
     return;
   }
-  const a = decodeRow(lineBefore);
-  const b = decodeRow(lineAfter);
+  const a = decodeRow(before.line(i));
+  const b = decodeRow(after.line(j));
   let changed: number[] | undefined;
   for (const pair of plan.compared) {
     if (!cellsEqual(a[pair.before] ?? null, b[pair.after] ?? null, pair.numeric)) {
@@ -182,10 +200,8 @@ function rowDiff(
   changed: number[],
 ): RowDiff {
   totals[change]++;
-  const lineBefore = before?.lines[i];
-  const lineAfter = after?.lines[j];
-  const cellsBefore = lineBefore === undefined ? undefined : decodeRow(lineBefore);
-  const cellsAfter = lineAfter === undefined ? undefined : decodeRow(lineAfter);
+  const cellsBefore = before && decodeRow(before.line(i));
+  const cellsAfter = after && decodeRow(after.line(j));
   let key: Cell[] = [];
   if (plan.keyed) {
     key = cellsAfter

@@ -11,6 +11,8 @@ import {
   parseNumber,
   typeOfMask,
 } from './cells';
+import { codeText, decimalHasPoint, decimalValue, isDecimalCode, textCode } from './textCode';
+import { IntegerTally } from './integerTally';
 
 /** Distinct values are counted exactly up to this many per column, then `distinctCapped`. */
 export const DISTINCT_CAP = 100_000;
@@ -21,13 +23,17 @@ const TOP = 5;
  * fixed by a Parquet schema) and the statistics. Numeric min/max/mean are collected while the column
  * can still be numeric, ISO min/max while it can still be a date or timestamp. Value counts (for
  * `distinct` and `top`) stop at the first value past the cap, so for such a column `top` counts only
- * the rows read until then.
+ * the rows read until then. Plain decimal and date-shaped text (`textCode.ts`, e.g. `42`, `-0.50`,
+ * `2024-01-31`) is counted by its code in an IntegerTally, any other text in a map; a text is always
+ * in the same one of the two.
  */
 export class ColumnProfile {
   private mask: number;
   private values = 0;
   private nulls = 0;
-  /** Value → its slot in `tally`, for the first DISTINCT_CAP distinct values. */
+  /** Coded values (counted among the first DISTINCT_CAP distinct values). */
+  private coded = new IntegerTally();
+  /** Other value → its slot in `tally` (counted among the first DISTINCT_CAP distinct values). */
   private slots = new Map<string, number>();
   /** Occurrences of each counted value, by slot (a typed array: no object per value). */
   private tally = new Uint32Array(64);
@@ -55,10 +61,17 @@ export class ColumnProfile {
       return;
     }
     this.values++;
+    const code = textCode(cell);
+    const decimal = isDecimalCode(code);
     let mask = this.mask;
-    if (mask !== 0 && this.fixed === undefined) mask = this.mask = narrowTypes(mask, cell);
+    if (mask !== 0 && this.fixed === undefined) {
+      // Plain decimal text is a number, an integer too when it has no point, and nothing else.
+      if (!decimal) mask = narrowTypes(mask, cell);
+      else mask &= decimalHasPoint(code) ? NUMBER : INTEGER | NUMBER;
+      this.mask = mask;
+    }
     if (mask & (INTEGER | NUMBER)) {
-      const n = parseNumber(cell);
+      const n = decimal ? decimalValue(code) : parseNumber(cell);
       if (Number.isFinite(n)) {
         this.numbers++;
         this.sum += n;
@@ -71,10 +84,19 @@ export class ColumnProfile {
       if (this.textMax === undefined || cell > this.textMax) this.textMax = cell;
     }
     if (this.capped) return;
+    const room = this.distinct() < DISTINCT_CAP;
+    if (code >= 0) {
+      if (!this.coded.count(code, room)) this.capped = true;
+      return;
+    }
     const slot = this.slots.get(cell);
     if (slot !== undefined) this.tally[slot] = (this.tally[slot] ?? 0) + 1;
-    else if (this.slots.size < DISTINCT_CAP) this.addValue(cell);
+    else if (room) this.addValue(cell);
     else this.capped = true;
+  }
+
+  private distinct(): number {
+    return this.coded.size + this.slots.size;
   }
 
   private addValue(cell: string): void {
@@ -97,7 +119,7 @@ export class ColumnProfile {
     const stats: ColumnStats = {
       count: this.values,
       nulls: this.nulls,
-      distinct: this.slots.size,
+      distinct: this.distinct(),
       distinctCapped: this.capped,
     };
     if ((type === 'integer' || type === 'number') && this.numbers > 0) {
@@ -108,24 +130,28 @@ export class ColumnProfile {
       stats.min = this.textMin;
       stats.max = this.textMax;
     } else if (type === 'string' || type === 'boolean') {
-      stats.top = topValues(this.slots, this.tally);
+      stats.top = this.topValues();
     }
     return stats;
   }
-}
 
-/** The most frequent values, most frequent first, ties by value. */
-function topValues(slots: Map<string, number>, tally: Uint32Array): { value: string; count: number }[] {
-  const top: { value: string; count: number }[] = [];
-  for (const [value, slot] of slots) {
-    const count = tally[slot] ?? 0;
-    let at = top.length;
-    while (at > 0 && before(count, value, top[at - 1])) at--;
-    if (at >= TOP) continue;
-    top.splice(at, 0, { value, count });
-    if (top.length > TOP) top.pop();
+  /** The most frequent values, most frequent first, ties by value. */
+  private topValues(): { value: string; count: number }[] {
+    const top: { value: string; count: number }[] = [];
+    const consider = (count: number, value: string) => {
+      let at = top.length;
+      while (at > 0 && before(count, value, top[at - 1])) at--;
+      if (at >= TOP) return;
+      top.splice(at, 0, { value, count });
+      if (top.length > TOP) top.pop();
+    };
+    for (const [value, slot] of this.slots) consider(this.tally[slot] ?? 0, value);
+    this.coded.forEach((code, count) => {
+      // Only a count that can make the list is worth the text.
+      if (top.length < TOP || count >= (top[TOP - 1]?.count ?? 0)) consider(count, codeText(code));
+    });
+    return top;
   }
-  return top;
 }
 
 function before(count: number, value: string, other: { value: string; count: number } | undefined): boolean {

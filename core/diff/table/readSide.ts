@@ -37,10 +37,10 @@ export async function readSide(
         partitionOf[i] = hashCells(batch[i] as Cell[], indexes) % store.partitions;
       }
     }
-    await store.add(side, batch, rows + 1, partitionOf, reader.mayHoldControls());
+    store.add(side, batch, rows + 1, partitionOf, reader.mayHoldControls());
     rows += batch.length;
   }
-  await store.finish(side);
+  store.finish(side);
   const types = profiles.map((profile, c): ColumnType => {
     const allowed = reader.allowedTypes(c);
     return reader.schemaType(c) ?? (allowed === 'other' ? 'other' : profile.type(allowed));

@@ -1,90 +1,31 @@
-import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, rmSync, writeSync, writevSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Cell } from './cells';
-
-/**
- * Rows of one side as encoded lines: `lines[i]` is data row number `n[i]` (1-based). A line is the
- * cells joined by SEP (U+001F), a null cell empty (no cell is the empty string, see cells.ts). Cells
- * of a reader that may hold U+001B, U+001E or U+001F have them escaped (ESC, then the character +
- * 0x40), so a line never holds END and two rows with the same cells in the same columns have equal
- * lines. ASCII text stays one byte per character in memory and on disk.
- */
-export interface Rows {
-  n: ArrayLike<number>;
-  lines: string[];
-}
+import { END_BYTE, encodeRow, writeRow } from './rowLines';
+import { ByteRows, TextRows, type Rows } from './rows';
 
 /** 0 = before, 1 = after. */
 export type Side = 0 | 1;
 
-const ESC = '\u001b';
-const END = '\u001e';
-const SEP = '\u001f';
-// Control characters are the point of these two patterns.
-/** Characters a cell must not hold as they are. */
-// eslint-disable-next-line no-control-regex
-const CONTROLS = /[\u001b\u001e\u001f]/g;
-// eslint-disable-next-line no-control-regex
-const ESCAPED = /\u001b(.)/gs;
-/** Rows buffered per partition file before they are written. */
+/** Rows (or bytes of lines) buffered per partition file before they are written. */
 const FLUSH_ROWS = 1024;
-
-/** A row's line; `escape` when a cell may hold a character of CONTROLS. */
-export function encodeRow(cells: Cell[], escape: boolean): string {
-  if (!escape) return cells.join(SEP);
-  return cells
-    .map((cell) => cell?.replace(CONTROLS, (c) => ESC + String.fromCharCode(c.charCodeAt(0) + 0x40)))
-    .join(SEP);
-}
-
-/** A line's cells. */
-export function decodeRow(line: string): Cell[] {
-  const cells: Cell[] = line.split(SEP);
-  const escaped = line.includes(ESC);
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i] as string;
-    if (cell === '') cells[i] = null;
-    else if (escaped) cells[i] = unescape(cell);
-  }
-  return cells;
-}
-
-/** The cell at `index` of a line, without splitting all of it. */
-export function cellAt(line: string, index: number): Cell {
-  let start = 0;
-  for (let i = 0; i < index; i++) {
-    start = line.indexOf(SEP, start) + 1;
-    if (start === 0) return null;
-  }
-  const end = line.indexOf(SEP, start);
-  const text = end < 0 ? line.slice(start) : line.slice(start, end);
-  return text === '' ? null : unescape(text);
-}
-
-function unescape(text: string): string {
-  return text.includes(ESC)
-    ? text.replace(ESCAPED, (_, c: string) => String.fromCharCode(c.charCodeAt(0) - 0x40))
-    : text;
-}
+const FLUSH_BYTES = 64 << 10;
 
 /**
  * The rows of both sides, split into partitions (by a hash the caller computes) so that each
  * partition can be diffed in memory on its own: one partition held in memory for small tables; for
- * big ones, a temp file per side and partition, written in blocks of up to FLUSH_ROWS rows: a header
- * (text bytes, row count: uint32 LE), the lines (UTF-8, each ended by END), the row numbers
- * (float64 LE).
+ * big ones, a temp file per side and partition, written in blocks of up to FLUSH_ROWS rows (or
+ * about FLUSH_BYTES bytes): a header (text bytes, row count: uint32 LE), the lines (UTF-8, each
+ * ended by END), the row numbers (float64 LE), where each line ends in the text (uint32 LE). Rows
+ * are encoded straight into a block's bytes and read back as bytes (`ByteRows`), so none is kept
+ * as a string.
  */
 export class RowStore {
-  private readonly memory: [{ n: number[]; lines: string[] }, { n: number[]; lines: string[] }] = [
-    { n: [], lines: [] },
-    { n: [], lines: [] },
-  ];
-  /** Per side and partition: rows not yet written. */
-  private readonly pending: [{ n: number[]; lines: string[] }[], { n: number[]; lines: string[] }[]] = [
-    [],
-    [],
-  ];
-  private readonly files: [(FileHandle | undefined)[], (FileHandle | undefined)[]] = [[], []];
+  private readonly memory: [TextRows, TextRows] = [new TextRows(), new TextRows()];
+  /** Per side and partition: the block not yet written. */
+  private readonly pending: [Block[], Block[]] = [[], []];
+  /** Per side and partition: the open file (written synchronously: a block is a quick write to the page cache). */
+  private readonly files: [(number | undefined)[], (number | undefined)[]] = [[], []];
 
   /** `dir` undefined: everything in memory, one partition. */
   constructor(
@@ -94,88 +35,155 @@ export class RowStore {
 
   /**
    * Add rows numbered `first`, `first + 1`, …; `partitionOf[i]` is the partition of `rows[i]`;
-   * `escape` when a cell may hold a character of CONTROLS.
+   * `escape` when a cell may hold U+001B, U+001E or U+001F (see `rowLines.ts`).
    */
-  async add(
-    side: Side,
-    rows: Cell[][],
-    first: number,
-    partitionOf: Uint32Array,
-    escape: boolean,
-  ): Promise<void> {
+  add(side: Side, rows: Cell[][], first: number, partitionOf: Uint32Array, escape: boolean): void {
+    if (this.dir === undefined) {
+      const memory = this.memory[side];
+      for (let i = 0; i < rows.length; i++) {
+        memory.n.push(first + i);
+        memory.lines.push(encodeRow(rows[i] as Cell[], escape));
+      }
+      return;
+    }
+    const blocks = this.pending[side];
     for (let i = 0; i < rows.length; i++) {
-      const p = this.dir === undefined ? 0 : (partitionOf[i] ?? 0);
-      const buffer =
-        this.dir === undefined ? this.memory[side] : (this.pending[side][p] ??= { n: [], lines: [] });
-      buffer.n.push(first + i);
-      buffer.lines.push(encodeRow(rows[i] as Cell[], escape));
-      if (this.dir !== undefined && buffer.n.length >= FLUSH_ROWS) await this.flush(side, p);
+      const p = partitionOf[i] ?? 0;
+      const block = (blocks[p] ??= new Block());
+      block.add(first + i, rows[i] as Cell[], escape);
+      if (block.rows >= FLUSH_ROWS || block.used >= FLUSH_BYTES) this.flush(side, p);
     }
   }
 
   /** Write what is buffered for a side and close its files. */
-  async finish(side: Side): Promise<void> {
+  finish(side: Side): void {
     if (this.dir === undefined) return;
-    for (let p = 0; p < this.partitions; p++) await this.flush(side, p);
+    for (let p = 0; p < this.partitions; p++) this.flush(side, p);
     const files = this.files[side];
     for (let p = 0; p < this.partitions; p++) {
-      await files[p]?.close();
+      const fd = files[p];
       files[p] = undefined;
+      if (fd !== undefined) closeSync(fd);
     }
   }
 
-  /** The rows of one side in one partition, in the order they were added; the file is deleted. */
-  async load(side: Side, partition: number): Promise<Rows> {
+  /**
+   * The rows of one side in one partition, in the order they were added; the file is deleted. (Read
+   * synchronously: the caller has nothing else to do meanwhile.)
+   */
+  load(side: Side, partition: number): Rows {
     if (this.dir === undefined) {
       const rows = this.memory[side];
-      this.memory[side] = { n: [], lines: [] };
+      this.memory[side] = new TextRows();
       return rows;
     }
-    const rows = { n: [] as number[], lines: [] as string[] };
     const file = this.fileName(side, partition);
     let data: Buffer;
     try {
-      data = await readFile(file);
+      data = readFileSync(file);
     } catch {
-      return rows; // nothing was written to this partition
+      return new TextRows(); // nothing was written to this partition
     }
-    await rm(file, { force: true });
-    for (let at = 0; at < data.length;) {
+    rmSync(file, { force: true });
+    let count = 0;
+    for (let at = 0; at < data.length; at += 8 + data.readUInt32LE(at) + 12 * data.readUInt32LE(at + 4)) {
+      count += data.readUInt32LE(at + 4);
+    }
+    const starts = new Uint32Array(count);
+    const ends = new Uint32Array(count);
+    const n = new Float64Array(count);
+    for (let at = 0, i = 0; at < data.length;) {
       const textBytes = data.readUInt32LE(at);
-      const count = data.readUInt32LE(at + 4);
-      at += 8;
-      const lines = data.toString('utf8', at, at + textBytes).split(END);
-      for (let k = 0; k < count; k++) rows.lines.push(lines[k] ?? '');
-      at += textBytes;
-      for (let k = 0; k < count; k++, at += 8) rows.n.push(data.readDoubleLE(at));
+      const rows = data.readUInt32LE(at + 4);
+      const text = at + 8;
+      at = text + textBytes;
+      for (let k = 0; k < rows; k++, at += 8) n[i + k] = data.readDoubleLE(at);
+      for (let k = 0; k < rows; k++, i++, at += 4) {
+        starts[i] = k === 0 ? text : (ends[i - 1] as number) + 1; // after the END byte
+        ends[i] = text + data.readUInt32LE(at);
+      }
     }
-    return rows;
+    return new ByteRows(data, starts, ends, n);
   }
 
   /** Close any open file (the caller removes the folder). */
   async close(): Promise<void> {
     for (const files of this.files) {
-      for (const file of files) await file?.close().catch(() => {});
+      for (const fd of files) {
+        try {
+          if (fd !== undefined) closeSync(fd);
+        } catch {
+          // closing is all that is left to do
+        }
+      }
       files.length = 0;
     }
   }
 
-  private async flush(side: Side, partition: number): Promise<void> {
-    const buffer = this.pending[side][partition];
-    if (!buffer || buffer.n.length === 0) return;
-    this.pending[side][partition] = { n: [], lines: [] };
-    const text = Buffer.from(`${buffer.lines.join(END)}${END}`, 'utf8');
-    const header = Buffer.alloc(8);
-    header.writeUInt32LE(text.length, 0);
-    header.writeUInt32LE(buffer.n.length, 4);
-    const numbers = Buffer.alloc(8 * buffer.n.length);
-    buffer.n.forEach((n, k) => numbers.writeDoubleLE(n, 8 * k));
+  private flush(side: Side, partition: number): void {
+    const block = this.pending[side][partition];
+    if (!block || block.rows === 0) return;
     const files = this.files[side];
-    const file = (files[partition] ??= await open(this.fileName(side, partition), 'w'));
-    await file.writev([header, text, numbers]);
+    const fd = (files[partition] ??= openSync(this.fileName(side, partition), 'w'));
+    writeAll(fd, block.parts());
+    block.clear();
   }
 
   private fileName(side: Side, partition: number): string {
     return path.join(this.dir ?? '', `${side === 0 ? 'before' : 'after'}-${partition}.rows`);
+  }
+}
+
+/** Write every byte of `parts` (writev may write less than asked). */
+function writeAll(fd: number, parts: Buffer[]): void {
+  let written = writevSync(fd, parts);
+  for (const part of parts) {
+    let at = Math.min(written, part.length);
+    written -= at;
+    while (at < part.length) at += writeSync(fd, part, at);
+  }
+}
+
+/** Rows of one side and partition being encoded for the next write (see RowStore), bytes reused. */
+class Block {
+  rows = 0;
+  /** Bytes of lines so far. */
+  used = 0;
+  private readonly header = Buffer.alloc(8);
+  private text = Buffer.allocUnsafe(16 << 10);
+  private readonly numbers = Buffer.allocUnsafe(8 * FLUSH_ROWS);
+  private readonly ends = Buffer.allocUnsafe(4 * FLUSH_ROWS);
+
+  /** Add row number `n`, its line encoded straight into the block's bytes. */
+  add(n: number, cells: Cell[], escape: boolean): void {
+    let most = 1; // UTF-8 takes at most 3 bytes per UTF-16 unit; an escaped control takes 2
+    for (const cell of cells) most += cell === null ? 1 : 3 * cell.length + 1;
+    if (this.used + most > this.text.length) {
+      const grown = Buffer.allocUnsafe(2 * (this.used + most));
+      this.text.copy(grown, 0, 0, this.used);
+      this.text = grown;
+    }
+    if (escape) this.used += this.text.write(encodeRow(cells, true), this.used, 'utf8');
+    else this.used = writeRow(this.text, this.used, cells);
+    this.ends.writeUInt32LE(this.used, 4 * this.rows);
+    this.text[this.used++] = END_BYTE;
+    this.numbers.writeDoubleLE(n, 8 * this.rows++);
+  }
+
+  /** The block as written: header, lines, row numbers, line ends (valid until `clear`). */
+  parts(): Buffer[] {
+    this.header.writeUInt32LE(this.used, 0);
+    this.header.writeUInt32LE(this.rows, 4);
+    return [
+      this.header,
+      this.text.subarray(0, this.used),
+      this.numbers.subarray(0, 8 * this.rows),
+      this.ends.subarray(0, 4 * this.rows),
+    ];
+  }
+
+  clear(): void {
+    this.rows = 0;
+    this.used = 0;
   }
 }

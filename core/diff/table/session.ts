@@ -11,6 +11,7 @@ import { readSide } from './readSide';
 import type { TableReader, TableSource } from './reader';
 import { RowStore } from './rowStore';
 import { planDiff, type SideTable } from './schema';
+import { bundledWorker, readSideInWorker } from './sideThread';
 
 /** Options of `openTableDiff`. */
 export interface TableDiffOptions {
@@ -25,6 +26,11 @@ export interface TableDiffOptions {
   tmpDir?: string;
   /** Inputs bigger than this in all (bytes; Parquet counts uncompressed) are partitioned on disk. Default 32 MiB. */
   partitionBytes?: number;
+  /**
+   * A partitioned diff reads its after side on a worker thread started from this file while this
+   * thread reads the before side. Default `bundledWorker()`; null reads both sides here.
+   */
+  workerFile?: string | null;
 }
 
 /** An open table diff: the summary now, pages of changed rows on demand. */
@@ -46,7 +52,9 @@ const MAX_PARTITIONS = 256;
  * Compare two versions of a table. `before`/`after` null: the file does not exist on that side (all
  * rows added / removed). `path` is the table's path inside the dataset. Small inputs are diffed in
  * memory; bigger ones are split by a hash of the key (or of the row) into partition files on each
- * side, diffed one partition at a time, so memory follows the partition size, not the table size.
+ * side, diffed one partition at a time, so memory follows the partition size, not the table size;
+ * their after side is read on a worker thread (`sideThread.ts`) while this thread reads the before
+ * side.
  */
 export async function openTableDiff(
   before: TableSource | null,
@@ -65,7 +73,11 @@ export async function openTableDiff(
   let dir: string | undefined;
   let store: RowStore | undefined;
   let changes: ChangeList | undefined;
+  const stopWorker = new AbortController();
+  let worker: Promise<SideTable> | undefined;
   const cleanup = async () => {
+    stopWorker.abort();
+    await worker?.catch(() => {}); // it has exited: its files can go
     for (const reader of readers) reader.close();
     await store?.close();
     await changes?.close();
@@ -91,6 +103,14 @@ export async function openTableDiff(
     }
     store = new RowStore(partitions, dir);
     const hashColumns = keys.length > 0 ? keys : contentHashColumns(first?.columns, second?.columns);
+    const workerFile = options.workerFile === undefined ? bundledWorker() : options.workerFile;
+    if (dir !== undefined && first && second && after && workerFile !== null) {
+      second.close(); // the worker opens it again
+      const stop = signal ? AbortSignal.any([signal, stopWorker.signal]) : stopWorker.signal;
+      const job = { source: after, format, side: 1 as const, partitions, dir, hashColumns };
+      worker = readSideInWorker(workerFile, job, stop);
+      worker.catch(() => {}); // awaited below, unless the before side fails first
+    }
     const sides: (SideTable | null)[] = [];
     for (const [side, reader] of [first, second].entries()) {
       const source = sources[side];
@@ -98,7 +118,10 @@ export async function openTableDiff(
         sides.push(null);
         continue;
       }
-      const table = await readSide(reader, side === 0 ? 0 : 1, store, hashColumns, signal);
+      const table =
+        side === 1 && worker
+          ? await worker
+          : await readSide(reader, side === 0 ? 0 : 1, store, hashColumns, signal);
       checkKeys(keys, table.columns, source);
       sides.push(table);
     }
@@ -116,7 +139,7 @@ export async function openTableDiff(
     for (let p = 0; p < partitions; p++) {
       signal?.throwIfAborted();
       const out: RowDiff[] = [];
-      matchPartition(plan, await store.load(0, p), await store.load(1, p), totals, out);
+      matchPartition(plan, store.load(0, p), store.load(1, p), totals, out);
       await collector.add(out);
     }
     changes = await collector.finish();
