@@ -93,6 +93,28 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
       }
     }
   }
+  /**
+   * Choose `item` in `row`'s context menu. A run's terminal closing (when its run ends) moves the
+   * focus and closes an open menu, so this retries; the menu acts on Enter over the hovered item (a
+   * click right after it opens can go unseen).
+   */
+  async function contextMenu(row: Locator, item: string, screenshot?: string): Promise<void> {
+    const action = page.locator('.context-view .action-label', { hasText: item });
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      try {
+        await action.hover({ timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt === 4) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
+    if (screenshot) await page.screenshot({ path: path.join(shots, screenshot) });
+    await page.keyboard.press('Enter');
+    await action.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
   const titled = (title: string) => () =>
     page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 10_000 });
 
@@ -242,12 +264,7 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
 
     // Kill the second from the tree's context menu; then the third from the palette's pick.
     const rowB = runsRow(b.slice(-8));
-    await rowB.click({ button: 'right' });
-    // The menu acts on Enter over the hovered item (a click right after it opens can go unseen).
-    const kill = page.locator('.context-view .action-label', { hasText: 'Kill Run' });
-    await kill.hover();
-    await page.keyboard.press('Enter');
-    await kill.waitFor({ state: 'hidden', timeout: 10_000 });
+    await contextMenu(rowB, 'Kill Run');
     await expect.poll(() => statusOf(b), { timeout: 15_000 }).toBe('killed');
     await palette('Lineage: Kill Run', titled('Lineage: Kill Run'));
     await page
@@ -307,24 +324,9 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
     });
     expect(original).toBeDefined();
     const before = new Set(runIds());
-    // A run's terminal closing (the previous test's) moves the focus and closes an open menu: wait
-    // for the terminals to go, and retry the menu.
     await page.locator('.panel .terminal-wrapper').first().waitFor({ state: 'hidden', timeout: 30_000 });
     const row = runsRow(original!.slice(-8));
-    const reproduce = page.locator('.context-view .action-label', { hasText: 'Reproduce Run' });
-    for (let attempt = 1; ; attempt++) {
-      await row.click({ button: 'right' });
-      try {
-        await reproduce.hover({ timeout: 5_000 });
-        break;
-      } catch (err) {
-        if (attempt === 3) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-    await page.screenshot({ path: path.join(shots, 'run-experiment-reproduce-menu.png') });
-    await page.keyboard.press('Enter');
-    await reproduce.waitFor({ state: 'hidden', timeout: 10_000 });
+    await contextMenu(row, 'Reproduce Run', 'run-experiment-reproduce-menu.png');
     let id = '';
     await expect
       .poll(() => (id = runIds().find((x) => !before.has(x)) ?? ''), { timeout: 30_000 })
