@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
 export interface ChildOptions {
   cwd: string;
@@ -21,7 +21,7 @@ export interface ChildExit {
  * Run a command without a shell and wait for it, passing on what the recorder is asked:
  * - SIGINT (Ctrl-C reaches the whole foreground process group, so the command has it already),
  *   SIGTERM and SIGHUP stop it gracefully (passed on); a second such signal kills it;
- * - SIGUSR2 kills it at once (SIGKILL): the editor's Kill.
+ * - SIGUSR2 kills it at once (SIGKILL), with every process it started: the editor's Kill.
  */
 export async function runChild(argv: string[], opts: ChildOptions): Promise<ChildExit> {
   const [command, ...args] = argv as [string, ...string[]];
@@ -30,7 +30,14 @@ export async function runChild(argv: string[], opts: ChildOptions): Promise<Chil
   child.stderr.on('data', opts.onStderr);
   let stops = 0;
   const kill = (): void => {
-    child.kill('SIGKILL');
+    // The whole tree: a training script's data loaders and subprocesses must not outlive it.
+    for (const pid of [child.pid, ...descendants(child.pid)]) {
+      try {
+        if (pid !== undefined) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   };
   const stop = (signal: NodeJS.Signals) => (): void => {
     stops++;
@@ -62,4 +69,30 @@ export async function runChild(argv: string[], opts: ChildOptions): Promise<Chil
   } finally {
     for (const [sig, handler] of handlers) process.off(sig, handler);
   }
+}
+
+/** Every process below `pid` (children, their children, …), from `ps`; empty when it cannot tell. */
+function descendants(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  let table: string;
+  try {
+    table = execFileSync('ps', ['-A', '-o', 'pid=,ppid='], { encoding: 'utf8', timeout: 5000 });
+  } catch {
+    return [];
+  }
+  const children = new Map<number, number[]>();
+  for (const line of table.split('\n')) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number);
+    if (p === undefined || pp === undefined || Number.isNaN(p) || Number.isNaN(pp)) continue;
+    children.set(pp, [...(children.get(pp) ?? []), p]);
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift() as number) ?? []) {
+      found.push(c);
+      queue.push(c);
+    }
+  }
+  return found;
 }

@@ -26,6 +26,15 @@ function startRun(cwd: string, code: string, env: NodeJS.ProcessEnv = {}) {
   return { child, ready, exited, output: () => ({ out, err }) };
 }
 
+/** A process that exists and is not a zombie. */
+function alive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 function newRepo(): string {
   const root = tempGitRepo();
   expect(lineage(root, ['init']).status).toBe(0);
@@ -73,6 +82,25 @@ describe('stopping a recorded run', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(exit.code).toBe(128 + 9);
     expect(statusOf(root, run.output().err)).toMatchObject({ status: 'killed', signal: 'SIGKILL' });
+  });
+
+  it('SIGUSR2 also kills the processes the command started', async () => {
+    const root = newRepo();
+    const code = [
+      'import signal, subprocess, time',
+      'signal.signal(signal.SIGTERM, signal.SIG_IGN)',
+      'child = subprocess.Popen(["sleep", "300"])',
+      'print("ready", child.pid, flush=True)',
+      'time.sleep(60)',
+    ].join('\n');
+    const run = startRun(root, code);
+    await run.ready;
+    await new Promise((r) => setTimeout(r, 200));
+    const grandchild = Number(/ready (\d+)/.exec(run.output().out)?.[1]);
+    expect(alive(grandchild)).toBe(true);
+    run.child.kill('SIGUSR2');
+    await run.exited;
+    await expect.poll(() => alive(grandchild), { timeout: 5000 }).toBe(false);
   });
 
   it('a second SIGTERM kills a command that does not stop', async () => {
