@@ -7,6 +7,7 @@ import { DatasetWatcher } from './datasetWatcher';
 import { compareDataset, diffDataset } from './diffCommands';
 import { FILE_SCHEME, FileContentProvider } from './fileContent';
 import { DatasetsTreeProvider } from './datasetsTree';
+import { MetricPlotsViewProvider } from './metricPlotsView';
 import { LineageModel } from './model';
 import {
   cancelQueuedRun,
@@ -18,7 +19,7 @@ import {
 } from './runCommands';
 import { RunLauncher } from './runLauncher';
 import { RunStatusBar } from './runStatusBar';
-import { RunsTablePanel } from './runsTablePanel';
+import { onDidChangeSelection, RunsTablePanel, selectedRunIds } from './runsTablePanel';
 import { RunsTreeProvider, type RunsTreeElement } from './runsTree';
 
 /**
@@ -37,6 +38,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsTree = new RunsTreeProvider(model, launcher);
   const datasetsTree = new DatasetsTreeProvider(model, root);
 
+  const metricPlots = new MetricPlotsViewProvider(context.extensionUri, client, ready, model);
+  metricPlots.setSelection(selectedRunIds());
+
   if (root) context.subscriptions.push(new DatasetWatcher(model, root));
   context.subscriptions.push(
     output,
@@ -48,6 +52,12 @@ export function activate(context: vscode.ExtensionContext): void {
     { dispose: () => void client.stop() },
     vscode.window.registerTreeDataProvider('lineage.runs', runsTree),
     vscode.window.registerTreeDataProvider('lineage.datasets', datasetsTree),
+    metricPlots,
+    vscode.window.registerWebviewViewProvider(MetricPlotsViewProvider.viewType, metricPlots),
+    onDidChangeSelection((ids) => metricPlots.setSelection(ids)),
+    vscode.commands.registerCommand('lineage.showMetricPlots', () =>
+      vscode.commands.executeCommand(`${MetricPlotsViewProvider.viewType}.focus`),
+    ),
     vscode.commands.registerCommand('lineage.openRunsTable', () => RunsTablePanel.show(context, model)),
     vscode.commands.registerCommand('lineage.refresh', () =>
       Promise.all([model.reloadRuns(), model.reloadDatasets()]),

@@ -1,16 +1,57 @@
 import * as vscode from 'vscode';
+import type { ListRunsResult, RunSummary } from '../protocol/runs';
 import { runsTableToHostSchema, type RunsTableToWebview } from '../protocol/webview';
 import type { LineageModel } from './model';
 import { webviewHtml } from './webviewHtml';
 
+const selectionEmitter = new vscode.EventEmitter<string[]>();
+/** The runs selected in the Runs Table (ids, in table order); the metric plots follow it. */
+export const onDidChangeSelection = selectionEmitter.event;
+let lastSelection: string[] = [];
+/** The Runs Table's current selection (empty while it is closed). */
+export function selectedRunIds(): string[] {
+  return lastSelection;
+}
+
+/**
+ * What to send the webview when the model's runs change: `upsert` with the changed runs only when
+ * the same runs are listed in the same order (the model keeps unchanged summaries as the same
+ * objects), else the whole list. Null when nothing changed.
+ */
+export function runsUpdate(previous: ListRunsResult | null, next: ListRunsResult): RunsTableToWebview | null {
+  if (
+    !previous ||
+    previous.runs.length !== next.runs.length ||
+    previous.problems.length !== next.problems.length
+  )
+    return { type: 'runs', result: next };
+  const candidates: [RunSummary, RunSummary][] = [];
+  for (let i = 0; i < next.runs.length; i++) {
+    const a = previous.runs[i] as RunSummary;
+    const b = next.runs[i] as RunSummary;
+    if (a.id !== b.id) return { type: 'runs', result: next };
+    if (a !== b) candidates.push([a, b]);
+  }
+  // A full reload (every summary a new object): the list, rather than comparing every run.
+  if (candidates.length > Math.max(100, next.runs.length / 4)) return { type: 'runs', result: next };
+  const changed = candidates.filter(([a, b]) => JSON.stringify(a) !== JSON.stringify(b)).map(([, b]) => b);
+  if (JSON.stringify(previous.problems) !== JSON.stringify(next.problems))
+    return { type: 'runs', result: next };
+  return changed.length > 0 ? { type: 'upsert', runs: changed } : null;
+}
+
 /**
  * The Runs Table editor panel (one per window). The webview says `ready`, then gets the runs;
- * it gets them again whenever the model's runs change, so the table follows runs live.
+ * afterwards only changed runs are sent (`upsert`), so the table follows runs live without
+ * re-sending it. The webview posts its selection (`selectionChanged`, re-fired as
+ * `onDidChangeSelection`) and CSV exports to save.
  */
 export class RunsTablePanel implements vscode.Disposable {
   static readonly viewType = 'lineage.runsTable';
   private static current: RunsTablePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** What the webview has (null until it said `ready`, again after it reloads). */
+  private sent: ListRunsResult | null = null;
 
   static show(context: vscode.ExtensionContext, model: LineageModel): RunsTablePanel {
     if (RunsTablePanel.current) {
@@ -40,7 +81,7 @@ export class RunsTablePanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'runsTable', 'Lineage Runs');
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
-      model.onDidChangeRuns((result) => void this.post({ type: 'runs', result })),
+      model.onDidChangeRuns((result) => void this.update(result)),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -51,15 +92,49 @@ export class RunsTablePanel implements vscode.Disposable {
     const message = parsed.data;
     switch (message.type) {
       case 'ready':
-        await this.post({ type: 'runs', result: await this.model.getRuns() });
+        this.sent = await this.model.getRuns();
+        await this.post({ type: 'runs', result: this.sent });
         return;
       case 'refresh':
         await this.model.reloadRuns();
+        return;
+      case 'selectionChanged':
+        lastSelection = message.ids;
+        selectionEmitter.fire(message.ids);
+        return;
+      case 'exportCsv':
+        await this.exportCsv(message.csv);
         return;
       default: {
         const unreachable: never = message;
         return unreachable;
       }
+    }
+  }
+
+  private async update(result: ListRunsResult): Promise<void> {
+    if (!this.sent) return; // not ready yet: `ready` sends the list
+    const message = runsUpdate(this.sent, result);
+    this.sent = result;
+    if (message) await this.post(message);
+  }
+
+  private async exportCsv(csv: string): Promise<void> {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Runs as CSV',
+      saveLabel: 'Export',
+      filters: { CSV: ['csv'] },
+      defaultUri: folder ? vscode.Uri.joinPath(folder, 'runs.csv') : undefined,
+    });
+    if (!target) return;
+    try {
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
+      void vscode.window.showInformationMessage(
+        `Lineage: runs exported to ${vscode.workspace.asRelativePath(target)}`,
+      );
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Lineage: could not export runs: ${String(err)}`);
     }
   }
 
@@ -69,6 +144,10 @@ export class RunsTablePanel implements vscode.Disposable {
 
   dispose(): void {
     RunsTablePanel.current = undefined;
+    if (lastSelection.length > 0) {
+      lastSelection = [];
+      selectionEmitter.fire([]);
+    }
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

@@ -16,6 +16,7 @@ import {
 } from '../protocol/lsp';
 import { registerDataHandlers } from './dataHandlers';
 import { registerDiffHandlers } from './diffHandlers';
+import { registerMetricHandlers } from './metricHandlers';
 import { registerRunHandlers } from './runHandlers';
 import { RunsWatcher } from './runsWatcher';
 
@@ -41,16 +42,17 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (!repo) return;
-    watcher = new RunsWatcher(
-      repo,
-      (ids) => void connection.sendNotification(runsChangedNotification, { ids }),
-    );
+    watcher = new RunsWatcher(repo, (ids) => {
+      void connection.sendNotification(runsChangedNotification, { ids });
+      metrics.runsChanged(ids);
+    });
     watcher.start();
   });
 
   registerDataHandlers(connection, () => repo);
   registerDiffHandlers(connection, () => repo);
   registerRunHandlers(connection, () => repo);
+  const metrics = registerMetricHandlers(connection, () => repo);
   connection.onRequest(listRunsRequest, async () => (repo ? listRuns(repo) : { runs: [], problems: [] }));
   connection.onRequest(statusRequest, async () =>
     repo ? datasetStatus(repo) : { datasets: [], problems: [] },

@@ -149,3 +149,48 @@ export const revisionsRequest = new RequestType<{ dataset: string }, RevisionCho
   'lineage/revisions',
 );
 export const datasetLogRequest = new RequestType<{ dataset: string }, DatasetLog, void>('lineage/datasetLog');
+
+/** The x axis of a metric plot: the step, seconds since the run started, or wall time (seconds since the epoch). */
+export type MetricAxis = 'step' | 'relative' | 'wall';
+/**
+ * Metric histories of some runs for plotting: one metric (absent: the first one any of the runs
+ * logged), each run's series downsampled to about `2 × buckets` points over `range` (in `x` units;
+ * absent: everything) keeping each bucket's min and max, with that band per point. The server then
+ * follows those runs while they run and sends `lineage/metricPoints` with each appended point.
+ */
+export interface MetricHistoryParams {
+  ids: string[];
+  metric?: string;
+  buckets: number;
+  x?: MetricAxis;
+  range?: [number, number];
+}
+export interface MetricRunSeries {
+  id: string;
+  /** When the run started (seconds since the epoch): relative time is `time - start`. */
+  start: number;
+  x: number[];
+  y: number[];
+  min: number[];
+  max: number[];
+  /** Points of this metric before downsampling, in range. */
+  count: number;
+}
+export interface MetricHistoryResult {
+  /** The metric plotted ('' when none of the runs logged any). */
+  metric: string;
+  /** Every metric name the runs logged, sorted. */
+  metrics: string[];
+  series: MetricRunSeries[];
+  problems: Problem[];
+}
+export const metricHistoryRequest = new RequestType<MetricHistoryParams, MetricHistoryResult, void>(
+  'lineage/metricHistory',
+);
+/** New points of a followed run (every metric), or `reset` when its stream was replaced. */
+export interface MetricPointsParams {
+  id: string;
+  reset: boolean;
+  points: { name: string; step: number; time: number | null; value: number }[];
+}
+export const metricPointsNotification = new NotificationType<MetricPointsParams>('lineage/metricPoints');

@@ -50,6 +50,7 @@ const builds = [
   // One browser build per webview panel, so each panel loads only its own code.
   webview({ runsTable: 'webview-ui/runs-table/main.ts' }),
   webview({ datasetDiff: 'webview-ui/dataset-diff/main.ts' }),
+  webview({ metricPlots: 'webview-ui/metric-plots/main.ts' }),
 ];
 
 if (watch) {
