@@ -802,9 +802,21 @@ export function sortRows(rows: number[], keys: SortKey[], data: QueryData): numb
       return typeof v === 'string' ? (asNumber(v) ?? v) : v;
     });
   });
-  const order = rows.map((_, i) => i);
+  return sortOrder(
+    columns,
+    keys.map((k) => k.desc),
+  ).map((i) => rows[i] as number);
+}
+
+/**
+ * The stable order of `columns[k][i]` rows by each column in turn (`desc[k]` reverses one): numbers,
+ * then strings, booleans and null; a missing value sorts last either way. Shared by the CLI and the
+ * Runs table.
+ */
+export function sortOrder(columns: Value[][], desc: boolean[]): number[] {
+  const order = (columns[0] ?? []).map((_, i) => i);
   order.sort((i, j) => {
-    for (let k = 0; k < keys.length; k++) {
+    for (let k = 0; k < columns.length; k++) {
       const col = columns[k] as Value[];
       const a = col[i];
       const b = col[j];
@@ -817,11 +829,11 @@ export function sortRows(rows: number[], keys: SortKey[], data: QueryData): numb
       let c = ra - rb;
       if (c === 0 && ra < 3)
         c = (a as number | string | boolean) < (b as number | string | boolean) ? -1 : a === b ? 0 : 1;
-      if (c !== 0) return (keys[k] as SortKey).desc ? -c : c;
+      if (c !== 0) return desc[k] ? -c : c;
     }
     return i - j;
   });
-  return order.map((i) => rows[i] as number);
+  return order;
 }
 
 export interface Selection {

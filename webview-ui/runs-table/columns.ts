@@ -6,6 +6,7 @@ import {
   shortCommit,
   shortRunId,
 } from '../../core/util/format';
+import { sortOrder } from '../../core/runs/query';
 
 /** A raw cell value: what sorting, "differing only" and CSV export read. */
 export type CellValue = string | number | boolean | null | undefined;
@@ -246,41 +247,14 @@ export interface SortKey {
   desc: boolean;
 }
 
-function rank(v: CellValue): number {
-  return typeof v === 'number'
-    ? 0
-    : typeof v === 'string'
-      ? 1
-      : typeof v === 'boolean'
-        ? 2
-        : v === null
-          ? 3
-          : 4;
-}
-
 /** Sort runs by the keys (stable); a missing value sorts last either way, as in the CLI. */
 export function sortRuns(runs: RunSummary[], keys: { column: Column; desc: boolean }[]): RunSummary[] {
   if (keys.length === 0) return runs;
   const values = keys.map((k) => runs.map((r) => k.column.value(r)));
-  const order = runs.map((_, i) => i);
-  order.sort((i, j) => {
-    for (let k = 0; k < keys.length; k++) {
-      const col = values[k] as CellValue[];
-      const a = col[i];
-      const b = col[j];
-      const ra = rank(a);
-      const rb = rank(b);
-      if (ra === 4 || rb === 4) {
-        if (ra !== rb) return ra === 4 ? 1 : -1;
-        continue;
-      }
-      let c = ra - rb;
-      if (c === 0 && ra < 3) c = (a as string) < (b as string) ? -1 : a === b ? 0 : 1;
-      if (c !== 0) return (keys[k] as { desc: boolean }).desc ? -c : c;
-    }
-    return i - j;
-  });
-  return order.map((i) => runs[i] as RunSummary);
+  return sortOrder(
+    values,
+    keys.map((k) => k.desc),
+  ).map((i) => runs[i] as RunSummary);
 }
 
 /** Columns whose values are not all the same among `runs` (a missing value counts as a value). */
