@@ -3,10 +3,17 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runColor } from '../../webview-ui/shared/colors';
 import { usePanels } from './fixtures';
 import { BIG, frames, readGrid, sendGenerated } from './runsTableFixtures';
 
 const panel = usePanels();
+
+/** `#rrggbb` as the browser reports a computed colour. */
+function rgb(hex: string): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
+}
 const OUT = path.resolve(__dirname, '../../test-output/webview');
 
 describe('Runs Table webview: 10,000 runs × 500 columns', () => {
@@ -25,6 +32,13 @@ describe('Runs Table webview: 10,000 runs × 500 columns', () => {
     // Newest first by default (sorted by start, descending).
     expect(view.rows[0]?.cells.name).toBe('run-09999');
     expect(view.columns.slice(0, 4)).toEqual(['name', 'status', 'id', 'experiment']);
+    // Each name carries the run's colour, the one the metric plots draw it with.
+    const first = p.page.locator('.grid-row[data-index="0"]');
+    const runId = (await first.getAttribute('data-run-id')) as string;
+    const swatch = await first
+      .locator('.cell.pinned .swatch')
+      .evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(swatch).toBe(rgb(runColor(runId)));
 
     // Scroll to the bottom right: the last run and the last column are drawn, the name stays pinned.
     await p.page.locator('.grid').evaluate((el) => {

@@ -8,6 +8,7 @@ import {
   type VirtualizerOptions,
 } from '@tanstack/virtual-core';
 import type { RunSummary } from '../../protocol/runs';
+import { runColor } from '../shared/colors';
 import type { Column, SortKey } from './columns';
 
 export const ROW_HEIGHT = 24;
@@ -271,7 +272,12 @@ export class Grid {
     cell.setAttribute('role', pinned ? 'rowheader' : 'gridcell');
     cell.setAttribute('aria-colindex', String(colIndex));
     cell.style.width = `${column.width}px`;
-    if (column.id === 'status') {
+    if (column.id === 'name') {
+      // The run's colour in every view (the metric plots draw it with the same one).
+      const swatch = Object.assign(document.createElement('span'), { className: 'swatch' });
+      swatch.style.background = runColor(run.id);
+      cell.append(swatch, column.text(run));
+    } else if (column.id === 'status') {
       cell.dataset.status = run.status;
       cell.append(Object.assign(document.createElement('span'), { className: `badge ${run.status}` }));
       cell.append(column.text(run));
