@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { afterEach, expect } from 'vitest';
+import { tempGitRepo } from './tmp';
 
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 
@@ -17,4 +19,33 @@ export function lineage(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}
     env: { ...process.env, ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temp git repository set up with `lineage init`. */
+export function lineageWorkspace(): string {
+  const root = tempGitRepo();
+  expect(lineage(root, ['init']).status).toBe(0);
+  return root;
+}
+
+const background: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of background.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+/**
+ * `lineage run -- python3 -c <script>` in the background, as the editor's terminal runs it; killed
+ * after the test if still running.
+ */
+export function startRecordedRun(
+  root: string,
+  script: string,
+): { child: ChildProcess; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', script], {
+    cwd: root,
+    stdio: 'ignore',
+  });
+  background.push(child);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited };
 }

@@ -1,27 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   listRunsRequest,
   metricHistoryRequest,
   metricPointsNotification,
   type MetricPointsParams,
 } from '../../protocol/lsp';
-import { CLI, lineage } from '../helpers/cli';
+import { CLI, lineageWorkspace, startRecordedRun } from '../helpers/cli';
 import { startServer } from '../helpers/server';
-import { tempGitRepo } from '../helpers/tmp';
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function workspace(): string {
-  const root = tempGitRepo();
-  expect(lineage(root, ['init']).status).toBe(0);
-  return root;
-}
 
 /** Python that appends metric lines to the run's stream, as the client does. */
 const LOG = [
@@ -33,7 +21,7 @@ const LOG = [
 
 describe('language server: metric histories', () => {
   it('returns downsampled series with their min/max band, metric names, and zoomed ranges', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     const script = [
       LOG,
       'for i in range(2000):',
@@ -95,7 +83,7 @@ describe('language server: metric histories', () => {
   });
 
   it('sends a live run’s appended point as lineage/metricPoints within 500 ms', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     const go = path.join(root, 'go');
     const script = [
       LOG,
@@ -106,11 +94,7 @@ describe('language server: metric histories', () => {
       'log(step=2, loss=0.25)',
       'time.sleep(60)',
     ].join('\n');
-    const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', script], {
-      cwd: root,
-      stdio: 'ignore',
-    });
-    children.push(child);
+    startRecordedRun(root, script);
     const conn = await startServer(root);
     let id = '';
     await expect
@@ -143,7 +127,7 @@ describe('language server: metric histories', () => {
   });
 
   it('answers for 100 runs × 10,000 steps: parsed once, then downsampled from memory', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     // Run folders as the recorder leaves them, written directly: header, stream, status.
     const ids = Array.from({ length: 100 }, (_, i) => `01kaz${String(i).padStart(5, '0')}0000000000000000`);
     for (const [r, id] of ids.entries()) {

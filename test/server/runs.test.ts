@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import {
   experimentsRequest,
@@ -11,31 +10,8 @@ import {
   stopRunRequest,
   type RunsChangedParams,
 } from '../../protocol/lsp';
-import { CLI, lineage } from '../helpers/cli';
+import { lineage, lineageWorkspace, startRecordedRun } from '../helpers/cli';
 import { startServer } from '../helpers/server';
-import { tempGitRepo } from '../helpers/tmp';
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-function workspace(): string {
-  const root = tempGitRepo();
-  expect(lineage(root, ['init']).status).toBe(0);
-  return root;
-}
-
-/** `lineage run -- python3 -c <script>` in the background, as the editor's terminal runs it. */
-function startRun(root: string, script: string): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, 'run', '--', 'python3', '-c', script], {
-    cwd: root,
-    stdio: 'ignore',
-  });
-  children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited };
-}
 
 /** The run's id once it is listed as running and its command has printed `ready`. */
 async function runningRun(conn: ProtocolConnection, root: string): Promise<string> {
@@ -59,7 +35,7 @@ const status = async (conn: ProtocolConnection, id: string): Promise<string | un
 
 describe('language server: experiments', () => {
   it('lists the experiments of lineage.yaml with params flattened from YAML, JSON and TOML files', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     writeFileSync(
       path.join(root, 'lineage.yaml'),
       [
@@ -128,7 +104,7 @@ describe('language server: experiments', () => {
   });
 
   it('reports an invalid lineage.yaml as a problem and lists no experiments', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     writeFileSync(
       path.join(root, 'lineage.yaml'),
       'schema: 1\nexperiments:\n  train:\n    params: [p.yaml]\n',
@@ -144,7 +120,7 @@ describe('language server: experiments', () => {
 
 describe('language server: reading, stopping and killing runs', () => {
   it('answers lineage/readRuns with the summaries of the runs asked for', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     for (const name of ['a', 'b']) lineage(root, ['run', '--name', name, '--', 'python3', '-c', '']);
     const conn = await startServer(root);
     const { runs } = await conn.sendRequest(listRunsRequest);
@@ -160,9 +136,9 @@ describe('language server: reading, stopping and killing runs', () => {
   });
 
   it('stops a running run with SIGTERM to its recorder: the command exits and the run is killed', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     const conn = await startServer(root);
-    const { exited } = startRun(root, "import time; print('ready', flush=True); time.sleep(60)");
+    const { exited } = startRecordedRun(root, "import time; print('ready', flush=True); time.sleep(60)");
     const id = await runningRun(conn, root);
 
     const changed = new Promise<RunsChangedParams>((resolve) => {
@@ -187,9 +163,9 @@ describe('language server: reading, stopping and killing runs', () => {
   });
 
   it('kills a run with SIGUSR2 at once, even when its command ignores SIGTERM', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     const conn = await startServer(root);
-    const { exited } = startRun(
+    const { exited } = startRecordedRun(
       root,
       "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('ready', flush=True); time.sleep(60)",
     );
@@ -208,7 +184,7 @@ describe('language server: reading, stopping and killing runs', () => {
   });
 
   it('refuses to stop a run recorded on another host, or one that is not a run here', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     const id = '01jabcdefghjkmnpqrstvwxyz0';
     mkdirSync(path.join(root, '.lineage', 'runs', id), { recursive: true });
     writeFileSync(
@@ -241,10 +217,10 @@ describe('language server: reading, stopping and killing runs', () => {
   });
 
   it('notices a run whose recorder died without a status, and reports it crashed', async () => {
-    const root = workspace();
+    const root = lineageWorkspace();
     const conn = await startServer(root);
     // The command leaves as soon as its recorder is gone, so the test leaves nothing behind.
-    const { child, exited } = startRun(
+    const { child, exited } = startRecordedRun(
       root,
       "import os, time\nparent = os.getppid(); print('ready', flush=True)\nwhile os.getppid() == parent: time.sleep(0.1)",
     );
