@@ -98,6 +98,35 @@ describe('Dataset Diff webview layout', () => {
     });
   }
 
+  it('reads in the high-contrast theme, which sends no selection or diff backgrounds (dataset-diff-hc.png)', async () => {
+    const colors = THEMES.hc.colors;
+    const p = await panel({ theme: 'hc', viewport: { width: 1280, height: 760 } });
+    await p.send(diffMessage());
+    await clickFile(p, 'labels.csv');
+    await waitForPosted(p, 2);
+    await answerTable(p);
+    await p.page.locator('.rows-table').waitFor();
+    await treeList(p).focus();
+    // Selection and focus are outlines in the contrast colours, since the backgrounds are absent.
+    expect(await colorOf(p, '.tree-row.selected', 'outline-color')).toBe(rgb(colors.contrastActiveBorder));
+    expect(await colorOf(p, '.tree-row.selected', 'outline-style')).not.toBe('none');
+    expect(await colorOf(p, 'body', 'background-color')).toBe(rgb(colors['editor-background']));
+    expect(await colorOf(p, '.tree-row.added .badge')).toBe(
+      rgb(colors['gitDecoration-addedResourceForeground']),
+    );
+    // Changed cells still show what changed: the removed value struck through, the new one marked.
+    expect(await colorOf(p, '.rows-table td.changed del', 'text-decoration-line')).toBe('line-through');
+    await p.page.screenshot({
+      path: path.join(outputDir('webview'), 'dataset-diff-hc.png'),
+      animations: 'disabled',
+    });
+    await p.page.locator('.rows-toolbar').scrollIntoViewIfNeeded();
+    await p.page.screenshot({
+      path: path.join(outputDir('webview'), 'dataset-diff-rows-hc.png'),
+      animations: 'disabled',
+    });
+  });
+
   it('resizes the file tree with the divider, by mouse and keyboard, and saves the width', async () => {
     const p = await panel({ theme: 'dark', viewport: { width: 1200, height: 600 } });
     await p.send(diffMessage());

@@ -12,6 +12,9 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { webviewDocument } from '../../extension/webviewDocument';
+import { THEMES, type Theme, type ThemeName } from './themes';
+
+export { THEMES, type Theme, type ThemeName } from './themes';
 
 export const WEBVIEW_DIST = path.resolve(__dirname, '../../dist/webview');
 
@@ -22,181 +25,6 @@ export interface PanelBundle {
 }
 
 export const RUNS_TABLE: PanelBundle = { bundle: 'runsTable', title: 'Lineage Runs' };
-
-export type ThemeName = 'dark' | 'light';
-
-export interface Theme {
-  /** The class VS Code puts on <body>, also in data-vscode-theme-kind. */
-  kind: 'vscode-dark' | 'vscode-light';
-  id: string;
-  label: string;
-  /** Variable name (without the leading `--vscode-`) to value, as VS Code sends them. */
-  colors: Record<string, string>;
-}
-
-/** VS Code's editor font settings on Linux (the defaults of workbench and editor font settings). */
-const fonts: Record<string, string> = {
-  'font-family': 'system-ui, "Ubuntu", "Droid Sans", sans-serif',
-  'font-weight': 'normal',
-  'font-size': '13px',
-  'editor-font-family': "'Droid Sans Mono', 'monospace', monospace",
-  'editor-font-weight': 'normal',
-  'editor-font-size': '14px',
-};
-
-/**
- * A realistic subset of what VS Code sends for its default themes: Dark Modern and Light Modern
- * (extensions/theme-defaults/themes/*_modern.json), with the color registry's defaults for the keys
- * those themes leave out (list.hoverBackground, testing.*, charts.blue, editorWarning.*, ...).
- */
-export const THEMES: Record<ThemeName, Theme> = {
-  dark: {
-    kind: 'vscode-dark',
-    id: 'Default Dark Modern',
-    label: 'Dark Modern',
-    colors: {
-      ...fonts,
-      foreground: '#cccccc',
-      descriptionForeground: '#9d9d9d',
-      errorForeground: '#f85149',
-      focusBorder: '#0078d4',
-      'widget-shadow': 'rgba(0, 0, 0, 0.36)',
-      'editor-background': '#1f1f1f',
-      'editor-foreground': '#cccccc',
-      'editorGroup-border': 'rgba(255, 255, 255, 0.09)',
-      'editorWarning-foreground': '#cca700',
-      'editorError-foreground': '#f14c4c',
-      'badge-background': '#616161',
-      'badge-foreground': '#f8f8f8',
-      'button-background': '#0078d4',
-      'button-foreground': '#ffffff',
-      'button-hoverBackground': '#026ec1',
-      'button-border': 'rgba(255, 255, 255, 0.07)',
-      'button-secondaryBackground': '#313131',
-      'button-secondaryForeground': '#cccccc',
-      'button-secondaryHoverBackground': '#3c3c3c',
-      'input-background': '#313131',
-      'input-foreground': '#cccccc',
-      'input-border': '#3c3c3c',
-      'input-placeholderForeground': '#9d9d9d',
-      'inputValidation-warningBackground': '#352a05',
-      'inputValidation-warningBorder': '#b89500',
-      'list-hoverBackground': '#2a2d2e',
-      'list-activeSelectionBackground': '#04395e',
-      'scrollbarSlider-background': 'rgba(121, 121, 121, 0.4)',
-      'scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
-      'scrollbarSlider-activeBackground': 'rgba(191, 191, 191, 0.4)',
-      'symbolIcon-variableForeground': '#75beff',
-      'testing-iconPassed': '#73c991',
-      'testing-iconFailed': '#f14c4c',
-      'testing-iconSkipped': '#848484',
-      'charts-blue': '#3794ff',
-      'textLink-foreground': '#4daafc',
-      'textLink-activeForeground': '#4daafc',
-      'textCodeBlock-background': '#2b2b2b',
-      'textPreformat-foreground': '#d7ba7d',
-      'textPreformat-background': 'rgba(255, 255, 255, 0.1)',
-      // Used by the Dataset Diff panel: git decorations, diff editor, tree and list, input options.
-      'gitDecoration-addedResourceForeground': '#81b88b',
-      'gitDecoration-deletedResourceForeground': '#c74e39',
-      'gitDecoration-modifiedResourceForeground': '#e2c08d',
-      'gitDecoration-renamedResourceForeground': '#73c991',
-      'diffEditor-insertedTextBackground': 'rgba(156, 204, 44, 0.2)',
-      'diffEditor-removedTextBackground': 'rgba(255, 0, 0, 0.2)',
-      'diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
-      'diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
-      'list-activeSelectionForeground': '#ffffff',
-      'list-inactiveSelectionBackground': '#37373d',
-      'list-focusOutline': '#0078d4',
-      'tree-indentGuidesStroke': '#585858',
-      'tree-inactiveIndentGuidesStroke': 'rgba(88, 88, 88, 0.4)',
-      'icon-foreground': '#cccccc',
-      disabledForeground: 'rgba(204, 204, 204, 0.5)',
-      'editorLineNumber-foreground': '#6e7681',
-      'inputOption-activeBackground': 'rgba(36, 137, 219, 0.51)',
-      'inputOption-activeBorder': '#2488db',
-      'inputOption-activeForeground': '#ffffff',
-      'toolbar-hoverBackground': 'rgba(90, 93, 94, 0.31)',
-      'progressBar-background': '#0078d4',
-      'sash-hoverBorder': '#0078d4',
-      'textBlockQuote-background': '#2b2b2b',
-      'textBlockQuote-border': '#616161',
-    },
-  },
-  light: {
-    kind: 'vscode-light',
-    id: 'Default Light Modern',
-    label: 'Light Modern',
-    colors: {
-      ...fonts,
-      foreground: '#3b3b3b',
-      descriptionForeground: '#3b3b3b',
-      errorForeground: '#f85149',
-      focusBorder: '#005fb8',
-      'widget-shadow': 'rgba(0, 0, 0, 0.16)',
-      'editor-background': '#ffffff',
-      'editor-foreground': '#3b3b3b',
-      'editorGroup-border': '#e5e5e5',
-      'editorWarning-foreground': '#bf8803',
-      'editorError-foreground': '#e51400',
-      'badge-background': '#cccccc',
-      'badge-foreground': '#3b3b3b',
-      'button-background': '#005fb8',
-      'button-foreground': '#ffffff',
-      'button-hoverBackground': '#0258a8',
-      'button-border': 'rgba(0, 0, 0, 0.1)',
-      'button-secondaryBackground': '#e5e5e5',
-      'button-secondaryForeground': '#3b3b3b',
-      'button-secondaryHoverBackground': '#cccccc',
-      'input-background': '#ffffff',
-      'input-foreground': '#3b3b3b',
-      'input-border': '#cecece',
-      'input-placeholderForeground': '#767676',
-      'inputValidation-warningBackground': '#f6f5d2',
-      'inputValidation-warningBorder': '#b89500',
-      'list-hoverBackground': '#f2f2f2',
-      'list-activeSelectionBackground': '#e8e8e8',
-      'scrollbarSlider-background': 'rgba(100, 100, 100, 0.4)',
-      'scrollbarSlider-hoverBackground': 'rgba(100, 100, 100, 0.7)',
-      'scrollbarSlider-activeBackground': 'rgba(0, 0, 0, 0.6)',
-      'symbolIcon-variableForeground': '#007acc',
-      'testing-iconPassed': '#73c991',
-      'testing-iconFailed': '#f14c4c',
-      'testing-iconSkipped': '#848484',
-      'charts-blue': '#1a85ff',
-      'textLink-foreground': '#005fb8',
-      'textLink-activeForeground': '#005fb8',
-      'textCodeBlock-background': '#f8f8f8',
-      'textPreformat-foreground': '#3b3b3b',
-      'textPreformat-background': 'rgba(0, 0, 0, 0.12)',
-      // Used by the Dataset Diff panel: git decorations, diff editor, tree and list, input options.
-      'gitDecoration-addedResourceForeground': '#587c0c',
-      'gitDecoration-deletedResourceForeground': '#ad0707',
-      'gitDecoration-modifiedResourceForeground': '#895503',
-      'gitDecoration-renamedResourceForeground': '#007100',
-      'diffEditor-insertedTextBackground': 'rgba(156, 204, 44, 0.25)',
-      'diffEditor-removedTextBackground': 'rgba(255, 0, 0, 0.2)',
-      'diffEditor-insertedLineBackground': 'rgba(155, 185, 85, 0.2)',
-      'diffEditor-removedLineBackground': 'rgba(255, 0, 0, 0.2)',
-      'list-activeSelectionForeground': '#000000',
-      'list-inactiveSelectionBackground': '#e4e6f1',
-      'list-focusOutline': '#005fb8',
-      'tree-indentGuidesStroke': '#a9a9a9',
-      'tree-inactiveIndentGuidesStroke': 'rgba(169, 169, 169, 0.4)',
-      'icon-foreground': '#3b3b3b',
-      disabledForeground: 'rgba(97, 97, 97, 0.5)',
-      'editorLineNumber-foreground': '#6e7681',
-      'inputOption-activeBackground': '#bed6ed',
-      'inputOption-activeBorder': '#005fb8',
-      'inputOption-activeForeground': '#000000',
-      'toolbar-hoverBackground': 'rgba(184, 184, 184, 0.31)',
-      'progressBar-background': '#005fb8',
-      'sash-hoverBorder': '#005fb8',
-      'textBlockQuote-background': '#f8f8f8',
-      'textBlockQuote-border': '#e5e5e5',
-    },
-  },
-};
 
 /** The part of VS Code's `_defaultStyles` that can matter to a table panel. */
 const DEFAULT_STYLES = `@layer vscode-default {
@@ -372,7 +200,8 @@ export async function openPanel(browser: Browser, options: OpenOptions): Promise
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1180, height: 640 },
     deviceScaleFactor: 1,
-    colorScheme: options.osColorScheme ?? options.theme,
+    colorScheme: options.osColorScheme ?? (theme.kind === 'vscode-light' ? 'light' : 'dark'),
+    forcedColors: 'none',
     locale: 'en-US',
     timezoneId: 'UTC',
     serviceWorkers: 'block',
