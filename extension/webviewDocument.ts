@@ -7,6 +7,16 @@ export interface WebviewDocumentParts {
   scriptUri: string;
   styleUri: string;
   title: string;
+  /**
+   * For a panel whose UI state the host keeps per workspace: the stored state (null when there is
+   * none yet), put on `#root` as `data-persist`; the page then posts its saved states back
+   * (protocol/panelState.ts).
+   */
+  persist?: { state: unknown };
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 }
 
 /**
@@ -21,6 +31,9 @@ export function webviewDocument(p: WebviewDocumentParts): string {
     `style-src ${p.cspSource} 'nonce-${p.nonce}'`,
     `script-src 'nonce-${p.nonce}'`,
   ].join('; ');
+  const persistAttribute = p.persist
+    ? ` data-persist="${escapeAttribute(JSON.stringify(p.persist.state ?? null))}"`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -31,7 +44,7 @@ export function webviewDocument(p: WebviewDocumentParts): string {
 <link rel="stylesheet" nonce="${p.nonce}" href="${p.styleUri}">
 </head>
 <body>
-<div id="root" role="main" aria-label="${p.title}"></div>
+<div id="root" role="main" aria-label="${p.title}"${persistAttribute}></div>
 <script nonce="${p.nonce}" src="${p.scriptUri}"></script>
 </body>
 </html>`;

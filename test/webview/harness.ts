@@ -58,6 +58,8 @@ interface HarnessGlobals {
   posted: unknown[];
   /** The last state passed to setState, serialized as VS Code's host stores it. */
   savedState: string | undefined;
+  /** States the page posted as `persistState` (a host keeping state per workspace stores them). */
+  persisted: unknown[];
   cspViolations: string[];
 }
 
@@ -65,6 +67,8 @@ interface HarnessGlobals {
  * Mirrors VS Code's getVsCodeApiScript(): one acquisition per page, state seeded from the host,
  * postMessage payloads structured-cloned (non-cloneable messages throw, as in VS Code), and
  * setState serialized with JSON.stringify (so non-JSON state would be lost, as in VS Code).
+ * `persistState` messages go to `persisted`, as a host with a PanelState takes them before the
+ * panel's own handler.
  */
 function apiScript(state: unknown): string {
   const seeded =
@@ -72,7 +76,7 @@ function apiScript(state: unknown): string {
       ? 'undefined'
       : `JSON.parse(decodeURIComponent("${encodeURIComponent(JSON.stringify(state))}"))`;
   return `
-const harness = (window.__harness = { posted: [], savedState: undefined, cspViolations: [] });
+const harness = (window.__harness = { posted: [], savedState: undefined, persisted: [], cspViolations: [] });
 document.addEventListener('securitypolicyviolation', (e) => {
   harness.cspViolations.push(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber);
 });
@@ -83,7 +87,7 @@ globalThis.acquireVsCodeApi = (function () {
     if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
     acquired = true;
     return Object.freeze({
-      postMessage(message) { harness.posted.push(structuredClone(message)); },
+      postMessage(message) { const copy = structuredClone(message); (copy && copy.type === 'persistState' ? harness.persisted.push(copy.state) : harness.posted.push(copy)); },
       setState(newState) { state = newState; harness.savedState = JSON.stringify(newState); return newState; },
       getState() { return state; },
     });
@@ -100,7 +104,7 @@ function escapeAttribute(value: string): string {
  * toContentHtml() has injected its parts: theme variables on <html>, default styles and the
  * acquireVsCodeApi script at the top of <head>, theme classes on <body>.
  */
-function pageHtml(origin: string, theme: Theme, state: unknown, panel: PanelBundle): string {
+function pageHtml(origin: string, theme: Theme, options: OpenOptions, panel: PanelBundle): string {
   const asset = (file: string): string => `${origin}/dist/webview/${file}`;
   const shell = webviewDocument({
     cspSource: origin,
@@ -108,6 +112,7 @@ function pageHtml(origin: string, theme: Theme, state: unknown, panel: PanelBund
     scriptUri: asset(`${panel.bundle}.js`),
     styleUri: asset(`${panel.bundle}.css`),
     title: panel.title,
+    persist: options.persist,
   });
   const variables = Object.entries(theme.colors)
     .map(([name, value]) => `--vscode-${name}: ${value};`)
@@ -116,7 +121,7 @@ function pageHtml(origin: string, theme: Theme, state: unknown, panel: PanelBund
     .replace('<html lang="en">', `<html lang="en" style="${escapeAttribute(variables)}">`)
     .replace(
       '<head>',
-      `<head>\n<style id="_defaultStyles">${DEFAULT_STYLES}</style>\n<script id="_vscodeApiScript">${apiScript(state)}</script>`,
+      `<head>\n<style id="_defaultStyles">${DEFAULT_STYLES}</style>\n<script id="_vscodeApiScript">${apiScript(options.state)}</script>`,
     )
     .replace(
       '<body>',
@@ -168,6 +173,8 @@ export interface OpenOptions {
   theme: ThemeName;
   /** State the host restores into the webview (what an earlier page passed to setState). */
   state?: unknown;
+  /** The state a host keeping this panel's state per workspace has stored (PanelState.persist). */
+  persist?: { state: unknown };
   /** The OS colour scheme Chromium reports (prefers-color-scheme); by default the theme's. */
   osColorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
@@ -184,6 +191,8 @@ export interface PanelPage {
   posted(): Promise<unknown[]>;
   /** The state the webview last saved with setState (parsed), or undefined if it never did. */
   savedState(): Promise<unknown>;
+  /** States the page posted for its host to keep per workspace (`persistState`), in order. */
+  persisted(): Promise<unknown[]>;
   /** Uncaught exceptions, console errors, CSP violations, failed or blocked requests so far. */
   errors(): Promise<string[]>;
   close(): Promise<void>;
@@ -196,7 +205,7 @@ export type RunsTablePage = PanelPage;
 export async function openPanel(browser: Browser, options: OpenOptions): Promise<PanelPage> {
   const theme = THEMES[options.theme];
   const panel = options.panel ?? RUNS_TABLE;
-  const { server, origin } = await serve((o) => pageHtml(o, theme, options.state, panel), panel.bundle);
+  const { server, origin } = await serve((o) => pageHtml(o, theme, options, panel), panel.bundle);
   const context = await browser.newContext({
     viewport: options.viewport ?? { width: 1180, height: 640 },
     deviceScaleFactor: 1,
@@ -251,6 +260,7 @@ export async function openPanel(browser: Browser, options: OpenOptions): Promise
       const saved = (await harness()).savedState;
       return saved === undefined ? undefined : (JSON.parse(saved) as unknown);
     },
+    persisted: async () => (await harness()).persisted,
     errors: async () => {
       const violations = page.isClosed() ? [] : (await harness()).cspViolations;
       return [...problems, ...violations.map((v) => `CSP violation: ${v}`)];
