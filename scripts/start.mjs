@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CODE_SERVER_DIR, startCodeServer } from './codeServer.mjs';
-import { createDemoWorkspace } from './demo/workspace.mjs';
+import { createDemoWorkspace, recordCodeChangeRun } from './demo/workspace.mjs';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values } = parseArgs({
@@ -26,13 +26,15 @@ const demo = path.join(repo, '.demo');
 const workspace = path.join(demo, 'workspace');
 if (values.fresh) rmSync(demo, { recursive: true, force: true });
 if (!existsSync(workspace)) {
-  step(`Creating the demo workspace in ${workspace} (a dataset and three recorded runs)`);
+  step(`Creating the demo workspace in ${workspace} (a dataset, two versions of it and ten recorded runs)`);
   mkdirSync(workspace, { recursive: true });
-  createDemoWorkspace(workspace, [
-    { name: 'baseline', lr: 0.05, epochs: 40 },
-    { name: 'high-lr', lr: 0.5, epochs: 40 },
-    { name: 'tuned', lr: 0.2, epochs: 60 },
-  ]);
+  // A small sweep: three learning rates × three seeds (group the Runs Table by lr to see the spread
+  // across seeds), then one run on dataset v2 with a code change (compare it with any other run).
+  const sweep = [0.05, 0.2, 0.5].flatMap((lr) =>
+    [1, 2, 3].map((seed) => ({ name: `lr${lr}-seed${seed}`, lr, epochs: 40, seed })),
+  );
+  createDemoWorkspace(workspace, sweep);
+  recordCodeChangeRun(workspace);
 } else {
   step(`Reusing the demo workspace in ${workspace} (npm start -- --fresh to recreate it)`);
 }
@@ -64,7 +66,7 @@ console.log(`
 
   Open the Lineage icon in the activity bar, or run "Lineage: Open Runs Table" (F1).
   Record another run from a terminal in the workspace:
-    node ${path.join(repo, 'dist/cli.js')} run -- python3 train.py --lr 0.3
+    node ${path.join(repo, 'dist/cli.js')} run --experiment train --set lr=0.3
   Press Ctrl+C to stop. (Logs: ${path.join(demo, 'code-server', 'code-server.log')})
 `);
 const stop = () => {

@@ -9,9 +9,10 @@ import csv
 import json
 import math
 import os
+import random
 import time
 
-DEFAULTS = {"lr": 0.1, "epochs": 30, "delay": 0.0}
+DEFAULTS = {"lr": 0.1, "epochs": 30, "seed": 0, "delay": 0.0}
 
 
 def scalar(text):
@@ -46,6 +47,7 @@ params = {**DEFAULTS, **read_params(), **json.loads(os.environ.get("LINEAGE_PARA
 parser = argparse.ArgumentParser()
 parser.add_argument("--lr", type=float, default=float(params["lr"]))
 parser.add_argument("--epochs", type=int, default=int(params["epochs"]))
+parser.add_argument("--seed", type=int, default=int(params["seed"]), help="seed of the initial weights")
 parser.add_argument(
     "--delay", type=float, default=float(params["delay"]), help="seconds to sleep per epoch"
 )
@@ -54,7 +56,8 @@ args = parser.parse_args()
 with open(os.path.join("data", "train.csv"), newline="") as f:
     rows = [(float(r["x1"]), float(r["x2"]), int(r["label"])) for r in csv.DictReader(f)]
 
-w1 = w2 = b = 0.0
+rng = random.Random(args.seed)
+w1, w2, b = (rng.gauss(0.0, 1.0) for _ in range(3))
 metrics = open(os.environ.get("LINEAGE_METRICS", os.devnull), "a")
 for epoch in range(args.epochs):
     g1 = g2 = gb = loss = 0.0

@@ -73,9 +73,15 @@ function dataV2(dir) {
   );
 }
 
+/** Record a run of the `train` experiment with these params (`{ name, lr, epochs, seed? }`). */
+export function recordRun(dir, { name, ...params }) {
+  const overrides = Object.entries(params).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+  return lineage(dir, 'run', '--experiment', 'train', '--name', name, ...overrides);
+}
+
 /**
- * Create the workspace in `dir` and record one run per entry of `runs` (`{ name, lr, epochs }`).
- * Returns the folder.
+ * Create the workspace in `dir` and record one run per entry of `runs` (`{ name, lr, epochs, seed? }`)
+ * of the `train` experiment, with those params set. Returns the folder.
  */
 export function createDemoWorkspace(
   dir,
@@ -117,24 +123,26 @@ export function createDemoWorkspace(
   lineage(dir, 'add', 'data');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'Demo: training script and dataset v1');
-  for (const run of runs) {
-    lineage(
-      dir,
-      'run',
-      '--name',
-      run.name,
-      '--',
-      'python3',
-      'train.py',
-      '--lr',
-      String(run.lr),
-      '--epochs',
-      String(run.epochs),
-    );
-  }
+  for (const run of runs) recordRun(dir, run);
   dataV2(dir);
   lineage(dir, 'add', 'data');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'Dataset v2: relabelled 6 points, dropped 3 outliers, 10 new');
   return dir;
+}
+
+/**
+ * A later run on dataset v2 with an uncommitted change to train.py (L2 weight decay), committed
+ * afterwards: compared with earlier runs it differs in data and in code (commit and patch).
+ */
+export function recordCodeChangeRun(dir, run = { name: 'v2-weight-decay', lr: 0.2, epochs: 40, seed: 1 }) {
+  const script = path.join(dir, 'train.py');
+  const before = readFileSync(script, 'utf8');
+  const after = before
+    .replace('w1 -= args.lr * g1 / n', 'w1 -= args.lr * (g1 / n + 0.01 * w1)  # L2 weight decay')
+    .replace('w2 -= args.lr * g2 / n', 'w2 -= args.lr * (g2 / n + 0.01 * w2)');
+  if (after === before) throw new Error(`${script}: the update lines to change were not found`);
+  writeFileSync(script, after);
+  recordRun(dir, run);
+  git(dir, 'commit', '-q', '-am', 'train.py: L2 weight decay');
 }
