@@ -17,7 +17,13 @@ export interface RunCommandDeps {
   launcher: RunLauncher;
 }
 
-type RunTarget = RunsTreeElement | string | undefined;
+/** The `data-vscode-context` of a Runs Table row, which its native context menu passes to commands. */
+interface WebviewRunContext {
+  webviewSection: 'run';
+  runId: string;
+}
+
+type RunTarget = RunsTreeElement | WebviewRunContext | string | undefined;
 
 /** Commands that run anything are refused in untrusted workspaces (the menus hide them too). */
 function requireTrust(what: string): boolean {
@@ -187,6 +193,7 @@ async function pythonInterpreter(file: vscode.Uri): Promise<string> {
 function idOf(target: RunTarget): string | undefined {
   if (typeof target === 'string') return target;
   if (target && 'run' in target) return target.run.id;
+  if (target && 'runId' in target && typeof target.runId === 'string') return target.runId;
   return undefined;
 }
 

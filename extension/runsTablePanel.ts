@@ -1,6 +1,11 @@
 import * as vscode from 'vscode';
 import type { ListRunsResult, RunSummary } from '../protocol/runs';
-import { runsTableToHostSchema, type RunsTableToWebview } from '../protocol/webview';
+import {
+  runsTableCommands,
+  runsTableToHostSchema,
+  type RunsTableCommand,
+  type RunsTableToWebview,
+} from '../protocol/webview';
 import type { LineageModel } from './model';
 import { webviewHtml } from './webviewHtml';
 
@@ -11,6 +16,63 @@ let lastSelection: string[] = [];
 /** The Runs Table's current selection (empty while it is closed). */
 export function selectedRunIds(): string[] {
   return lastSelection;
+}
+
+/** Where the starred runs of a workspace are kept (`context.workspaceState`). */
+const STARS_KEY = 'lineage.runsTable.starred';
+
+function starredRuns(context: vscode.ExtensionContext): string[] {
+  const value = context.workspaceState.get<unknown>(STARS_KEY);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+async function setStarred(context: vscode.ExtensionContext, ids: string[], starred: boolean): Promise<void> {
+  const set = new Set(starredRuns(context));
+  for (const id of ids) {
+    if (starred) set.add(id);
+    else set.delete(id);
+  }
+  await context.workspaceState.update(STARS_KEY, [...set]);
+  await RunsTablePanel.current?.sendStars();
+}
+
+/** What a `webview/context` menu command gets: the `data-vscode-context` of the row or header. */
+interface TableMenuContext {
+  runId?: unknown;
+  columnId?: unknown;
+}
+const field = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * The Runs Table's context-menu commands (`lineage.runsTable.*`, shown by `webview/context` menus):
+ * stars and Copy Run Id are done here; the others are posted to the table to apply.
+ */
+export function registerRunsTableCommands(context: vscode.ExtensionContext): vscode.Disposable[] {
+  const runId = (arg?: TableMenuContext): string | undefined => field(arg?.runId);
+  return [
+    vscode.commands.registerCommand('lineage.runsTable.starRun', async (arg?: TableMenuContext) => {
+      const id = runId(arg);
+      if (id) await setStarred(context, [id], true);
+    }),
+    vscode.commands.registerCommand('lineage.runsTable.unstarRun', async (arg?: TableMenuContext) => {
+      const id = runId(arg);
+      if (id) await setStarred(context, [id], false);
+    }),
+    vscode.commands.registerCommand('lineage.runsTable.copyRunId', async (arg?: TableMenuContext) => {
+      const id = runId(arg);
+      if (id) await vscode.env.clipboard.writeText(id);
+    }),
+    ...runsTableCommands.map((command: RunsTableCommand) =>
+      vscode.commands.registerCommand(`lineage.runsTable.${command}`, async (arg?: TableMenuContext) => {
+        await RunsTablePanel.current?.post({
+          type: 'command',
+          command,
+          runId: runId(arg),
+          columnId: field(arg?.columnId),
+        });
+      }),
+    ),
+  ];
 }
 
 /**
@@ -44,11 +106,12 @@ export function runsUpdate(previous: ListRunsResult | null, next: ListRunsResult
  * The Runs Table editor panel (one per window). The webview says `ready`, then gets the runs;
  * afterwards only changed runs are sent (`upsert`), so the table follows runs live without
  * re-sending it. The webview posts its selection (`selectionChanged`, re-fired as
- * `onDidChangeSelection`) and CSV exports to save.
+ * `onDidChangeSelection`), CSV exports to save, and stars (kept in `workspaceState`, so they
+ * survive a reload of the window; sent back as `stars`).
  */
 export class RunsTablePanel implements vscode.Disposable {
   static readonly viewType = 'lineage.runsTable';
-  private static current: RunsTablePanel | undefined;
+  static current: RunsTablePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** What the webview has (null until it said `ready`, again after it reloads). */
   private sent: ListRunsResult | null = null;
@@ -74,7 +137,7 @@ export class RunsTablePanel implements vscode.Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
+    private readonly context: vscode.ExtensionContext,
     private readonly model: LineageModel,
   ) {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'lineage.svg');
@@ -94,6 +157,7 @@ export class RunsTablePanel implements vscode.Disposable {
       case 'ready':
         this.sent = await this.model.getRuns();
         await this.post({ type: 'runs', result: this.sent });
+        await this.sendStars();
         return;
       case 'refresh':
         await this.model.reloadRuns();
@@ -104,6 +168,9 @@ export class RunsTablePanel implements vscode.Disposable {
         return;
       case 'exportCsv':
         await this.exportCsv(message.csv);
+        return;
+      case 'setStar':
+        await setStarred(this.context, message.ids, message.starred);
         return;
       default: {
         const unreachable: never = message;
@@ -138,7 +205,11 @@ export class RunsTablePanel implements vscode.Disposable {
     }
   }
 
-  private async post(message: RunsTableToWebview): Promise<void> {
+  async sendStars(): Promise<void> {
+    if (this.sent) await this.post({ type: 'stars', ids: starredRuns(this.context) });
+  }
+
+  async post(message: RunsTableToWebview): Promise<void> {
     await this.panel.webview.postMessage(message);
   }
 

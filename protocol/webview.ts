@@ -14,6 +14,8 @@ export const runsTableToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('selectionChanged'), ids: z.array(z.string()) }),
   /** Save this CSV (the visible rows and columns); the extension asks where. */
   z.object({ type: z.literal('exportCsv'), csv: z.string() }),
+  /** Star or unstar runs; the extension keeps stars in the workspace state and answers `stars`. */
+  z.object({ type: z.literal('setStar'), ids: z.array(z.string()), starred: z.boolean() }),
 ]);
 export type RunsTableToHost = z.infer<typeof runsTableToHostSchema>;
 
@@ -61,6 +63,21 @@ const runSummariesSchema = z.custom<RunSummary[]>(
   'expected run summaries',
 );
 
+/** Context-menu commands the webview applies itself (registered as `lineage.runsTable.<name>`). */
+export const runsTableCommands = [
+  'pinRun',
+  'unpinRun',
+  'sortAscending',
+  'sortDescending',
+  'groupByColumn',
+  'ungroup',
+  'pinColumn',
+  'unpinColumn',
+  'hideColumn',
+  'moveColumnLeft',
+  'moveColumnRight',
+] as const;
+
 export const runsTableToWebviewSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('runs'),
@@ -69,8 +86,18 @@ export const runsTableToWebviewSchema = z.discriminatedUnion('type', [
   /** Changed or new runs only (live updates); merged by id into the runs the webview has. */
   z.object({ type: z.literal('upsert'), runs: runSummariesSchema }),
   z.object({ type: z.literal('error'), message: z.string() }),
+  /** The starred runs of this workspace (sent after `runs`, and whenever they change). */
+  z.object({ type: z.literal('stars'), ids: z.array(z.string()) }),
+  /** A command chosen in the table's native context menu, for the webview to apply. */
+  z.object({
+    type: z.literal('command'),
+    command: z.enum(runsTableCommands),
+    runId: z.optional(z.string()),
+    columnId: z.optional(z.string()),
+  }),
 ]);
 export type RunsTableToWebview = z.infer<typeof runsTableToWebviewSchema>;
+export type RunsTableCommand = (typeof runsTableCommands)[number];
 
 /**
  * Messages between the Dataset Diff webview and the extension. The webview sends `ready`; the

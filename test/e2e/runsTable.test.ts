@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineage } from '../../scripts/demo/workspace.mjs';
 import { outputDir } from '../helpers/chromium';
@@ -86,5 +86,63 @@ describe('Lineage in a real VS Code (code-server 4.96)', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(shots, 'runs-table-live-update.png') });
+  });
+
+  it("shows the Runs tree's items in a row's native context menu; Star Run stars the run", async () => {
+    const table = runsTable();
+    const row = table.locator('.grid-row', { hasText: 'baseline' });
+    const star = table.locator('.grid-row', { hasText: 'baseline' }).locator('.star');
+    expect(await star.getAttribute('aria-pressed')).toBe('false');
+    // VS Code draws the menu from the row's data-vscode-context and the webview/context menus.
+    const action = (label: string): Locator =>
+      page.locator('.context-view .action-label', { hasText: label });
+    for (let attempt = 1; ; attempt++) {
+      await row.locator('.cell.pinned').click({ button: 'right' });
+      try {
+        await action('Star Run').hover({ timeout: 5_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
+    const items = (await page.locator('.context-view .action-label').allTextContents()).map((t) => t.trim());
+    expect(items).toEqual(
+      expect.arrayContaining([
+        'Show Run Output',
+        'Reproduce Run',
+        'Compare Selected Runs',
+        'Star Run',
+        'Pin Run',
+        'Copy Run Id',
+      ]),
+    );
+    // A finished run: no Stop or Kill; and no Cut / Copy / Paste (preventDefaultContextMenuItems).
+    expect(items).not.toContain('Stop Run');
+    expect(items).not.toContain('Paste');
+    await page.screenshot({ path: path.join(shots, 'runs-table-context-menu.png') });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => star.getAttribute('aria-pressed'), { timeout: 15_000 }).toBe('true');
+
+    // The header's menu: Hide Column hides it.
+    await table.locator('.grid-header [data-column="commit"]').click({ button: 'right' });
+    await action('Hide Column').hover({ timeout: 10_000 });
+    expect(await action('Group by This Column').count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => table.locator('.grid-header [data-column="commit"]').count()).toBe(0);
+
+    // Stars live in the workspace state: they survive a reload of the window.
+    await runCommand(page, 'Developer: Reload Window');
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.activitybar .action-item a[aria-label^="Lineage"]').waitFor({ timeout: 60_000 });
+    await runCommand(page, 'Lineage: Open Runs Table');
+    const starAfter = runsTable().locator('.grid-row', { hasText: 'baseline' }).locator('.star');
+    await expect.poll(() => starAfter.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
+    expect(
+      await runsTable()
+        .locator('.grid-row', { hasText: 'high-lr' })
+        .locator('.star')
+        .getAttribute('aria-pressed'),
+    ).toBe('false');
   });
 });

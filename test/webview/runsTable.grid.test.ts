@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runColor } from '../../webview-ui/shared/colors';
 import { usePanels } from './fixtures';
-import { BIG, frames, readGrid, sendGenerated } from './runsTableFixtures';
+import { THEMES, type ThemeName } from './harness';
+import { BIG, frames, generateRuns, readGrid, sendGenerated } from './runsTableFixtures';
 
 const panel = usePanels();
 
@@ -60,7 +61,58 @@ describe('Runs Table webview: 10,000 runs × 500 columns', () => {
     expect(pinned && grid && Math.abs(pinned.x - grid.x) < 2).toBe(true);
   });
 
-  for (const theme of ['light', 'dark'] as const) {
+  it('groups 10,000 runs by two params with aggregates, and still paints (time printed)', async () => {
+    const state = {
+      sort: [{ column: 'metric:acc', desc: true }],
+      filter: '',
+      hidden: [],
+      shown: [],
+      differingOnly: false,
+      selected: [],
+      groupBy: ['param:batch', 'param:seed'],
+      aggregate: 'mean',
+      expanded: ['param:batch=64;', 'param:batch=64;param:seed=3;'],
+      pinnedRuns: [],
+      order: [],
+      pinnedColumns: ['metric:acc'],
+      starredOnly: false,
+    };
+    const p = await panel({ theme: 'dark', state });
+    const ms = await sendGenerated(p, BIG);
+    console.log(
+      `runs table first paint, ${BIG.runs} runs × 500 columns, grouped by 2 params: ${ms.toFixed(0)} ms`,
+    );
+    const view = await readGrid(p);
+    const groups = view.rows.filter((r) => r.group);
+    // The same runs generated here: group sizes and the row count follow from them.
+    const runs = generateRuns(BIG);
+    const size = (batch: number, seed?: number): number =>
+      runs.filter((r) => r.params?.batch === batch && (seed === undefined || r.params?.seed === seed)).length;
+    for (const g of groups) {
+      const [, batch] = /^batch: (\d+)$/.exec(g.group?.label ?? '') ?? [];
+      if (g.group?.level === 1) expect(g.group.count).toBe(size(Number(batch)));
+    }
+    expect(groups.find((g) => g.group?.label === 'batch: 64')?.group?.expanded).toBe(true);
+    expect(groups.filter((g) => g.group?.level === 2).map((g) => g.group?.count)).toEqual(
+      groups.filter((g) => g.group?.level === 2).map((g) => size(64, Number(g.group?.label.slice(6)))),
+    );
+    // 3 batch groups, batch 64's 5 seed groups, seed 3's runs (what is in view is drawn).
+    expect(await p.page.locator('.grid').getAttribute('aria-rowcount')).toBe(String(1 + 3 + 5 + size(64, 3)));
+    expect(groups.every((g) => / ± /.test(g.cells['metric:acc'] ?? ''))).toBe(true);
+    expect(view.columns.slice(0, 2)).toEqual(['name', 'metric:acc']);
+    expect(await p.page.locator('.grid .cell').count()).toBeLessThan(1500);
+    // Runs of seed 3 inside batch 64 follow their group, sorted by acc, descending.
+    const seed3 = view.rows.findIndex((r) => r.group?.key === 'param:batch=64;param:seed=3;');
+    const inside = view.rows
+      .slice(seed3 + 1)
+      .filter((r) => !r.group)
+      .slice(0, 10);
+    const acc = inside.map((r) => Number(r.cells['metric:acc']));
+    expect(acc.length).toBeGreaterThan(0);
+    expect(acc).toEqual([...acc].sort((a, b) => b - a));
+  });
+
+  for (const theme of Object.keys(THEMES) as ThemeName[]) {
     it(`is themed by VS Code's ${theme} theme (screenshot: runs-table-${theme}.png)`, async () => {
       const p = await panel({ theme });
       await sendGenerated(p, { ...BIG, runs: 400 });
@@ -92,7 +144,7 @@ describe('Runs Table webview: 10,000 runs × 500 columns', () => {
           document.querySelector('.grid-row:not(.selected) .cell.pinned'),
         ].map((el) => getComputedStyle(el as Element).backgroundColor),
       );
-      const expected = theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(255, 255, 255)';
+      const expected = rgb(THEMES[theme].colors['editor-background'] as string);
       expect(backgrounds).toEqual([expected, expected]);
     });
   }

@@ -124,13 +124,27 @@ export async function sendGenerated(p: RunsTablePage, shape: Shape): Promise<num
   })()`);
 }
 
+export interface GridRow {
+  /** Run id; empty for a group row. */
+  id: string;
+  index: number;
+  selected: boolean;
+  /** Cell texts by column id (a group row's name cell: its label and count). */
+  cells: Record<string, string>;
+  /** Group rows: their key, label ("lr: 0.001"), run count and whether expanded. */
+  group: { key: string; label: string; count: number; expanded: boolean; level: number } | null;
+  /** Shown in the pinned rows under the header. */
+  pinned: boolean;
+  starred: boolean;
+}
+
 export interface GridView {
   /** Column ids of the rendered header cells, in order. */
   columns: string[];
   labels: string[];
   ariaSort: Record<string, string | null>;
-  /** Rendered rows in table order: run id and cell texts by column id. */
-  rows: { id: string; index: number; selected: boolean; cells: Record<string, string> }[];
+  /** Rendered rows in table order (pinned runs first). */
+  rows: GridRow[];
 }
 
 /** The rendered part of the grid. */
@@ -138,7 +152,7 @@ export function readGrid(p: RunsTablePage): Promise<GridView> {
   return p.page.evaluate(() => {
     const heads = [...document.querySelectorAll<HTMLElement>('.grid-header [role=columnheader]')];
     const byIndex = new Map(heads.map((h) => [h.getAttribute('aria-colindex'), h.dataset.column ?? '']));
-    const rows = [...document.querySelectorAll<HTMLElement>('.grid-body .grid-row')]
+    const rows = [...document.querySelectorAll<HTMLElement>('.grid-pinned .grid-row, .grid-body .grid-row')]
       .map((row) => ({
         id: row.dataset.runId ?? '',
         index: Number(row.dataset.index),
@@ -149,6 +163,18 @@ export function readGrid(p: RunsTablePage): Promise<GridView> {
             c.textContent ?? '',
           ]),
         ),
+        group:
+          row.dataset.group === undefined
+            ? null
+            : {
+                key: row.dataset.group,
+                label: row.querySelector('.group-label')?.textContent ?? '',
+                count: Number(row.querySelector('.group-count')?.textContent),
+                expanded: row.getAttribute('aria-expanded') === 'true',
+                level: Number(row.getAttribute('aria-level')),
+              },
+        pinned: row.parentElement?.classList.contains('grid-pinned') ?? false,
+        starred: row.querySelector('.star')?.getAttribute('aria-pressed') === 'true',
       }))
       .sort((a, b) => a.index - b.index);
     return {
@@ -180,6 +206,17 @@ export async function clickRow(
 }
 
 export const filterBox = (p: RunsTablePage) => p.page.getByRole('searchbox', { name: 'Filter runs' });
+
+/** A toggle of the toolbar (a vscode-checkbox: the checkbox is in its shadow root). */
+export const toggle = (p: RunsTablePage, name: string) => p.page.getByRole('checkbox', { name });
+
+/** Turn a toolbar toggle on or off by clicking it, as a user does. */
+export async function setToggle(p: RunsTablePage, name: string, on: boolean): Promise<void> {
+  if ((await toggle(p, name).isChecked()) === on) return;
+  await p.page.locator('vscode-checkbox', { hasText: name }).click();
+  if ((await toggle(p, name).isChecked()) !== on)
+    throw new Error(`${name} did not turn ${on ? 'on' : 'off'}`);
+}
 
 /** Wait until the page has painted (two frames). */
 export function frames(p: RunsTablePage): Promise<void> {

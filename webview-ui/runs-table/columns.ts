@@ -25,6 +25,8 @@ export interface Column {
   value(run: RunSummary): CellValue;
   text(run: RunSummary): string;
   cellTitle?(run: RunSummary): string;
+  /** How a number of this column is shown in group aggregates (default: formatMetric). */
+  format?(value: number): string;
 }
 
 /** A value as the table reads it; anything but a string, number, boolean or null counts as missing. */
@@ -129,6 +131,7 @@ export const fixedColumns: Column[] = [
     hiddenByDefault: false,
     value: (r) => r.durationMs / 1000,
     text: (r) => formatDuration(r.durationMs),
+    format: (seconds) => formatDuration(seconds * 1000),
   },
 ];
 
