@@ -7,6 +7,7 @@ import {
   type RunsTableToWebview,
 } from '../protocol/webview';
 import type { LineageModel } from './model';
+import { PanelState } from './panelState';
 import { webviewHtml } from './webviewHtml';
 
 const selectionEmitter = new vscode.EventEmitter<string[]>();
@@ -115,6 +116,25 @@ export class RunsTablePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** What the webview has (null until it said `ready`, again after it reloads). */
   private sent: ListRunsResult | null = null;
+  private readonly uiState: PanelState;
+
+  private static options(context: vscode.ExtensionContext): vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  /** Restores the table VS Code had open when the window was reloaded or reopened. */
+  static serializer(context: vscode.ExtensionContext, model: LineageModel): vscode.WebviewPanelSerializer {
+    return {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        panel.webview.options = RunsTablePanel.options(context);
+        RunsTablePanel.current?.dispose();
+        RunsTablePanel.current = new RunsTablePanel(panel, context, model);
+      },
+    };
+  }
 
   static show(context: vscode.ExtensionContext, model: LineageModel): RunsTablePanel {
     if (RunsTablePanel.current) {
@@ -125,11 +145,7 @@ export class RunsTablePanel implements vscode.Disposable {
       RunsTablePanel.viewType,
       'Lineage Runs',
       vscode.ViewColumn.Active,
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview')],
-      },
+      { ...RunsTablePanel.options(context), retainContextWhenHidden: false },
     );
     RunsTablePanel.current = new RunsTablePanel(panel, context, model);
     return RunsTablePanel.current;
@@ -141,7 +157,16 @@ export class RunsTablePanel implements vscode.Disposable {
     private readonly model: LineageModel,
   ) {
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'lineage.svg');
-    panel.webview.html = webviewHtml(panel.webview, context.extensionUri, 'runsTable', 'Lineage Runs');
+    // Sorts, filters, grouping, columns and selection are kept per workspace: closing and reopening
+    // the table, or reloading the window, brings them back.
+    this.uiState = new PanelState(context.workspaceState, 'lineage.runsTable.uiState');
+    panel.webview.html = webviewHtml(
+      panel.webview,
+      context.extensionUri,
+      'runsTable',
+      'Lineage Runs',
+      this.uiState.persist,
+    );
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.onMessage(raw)),
       model.onDidChangeRuns((result) => void this.update(result)),
@@ -150,6 +175,7 @@ export class RunsTablePanel implements vscode.Disposable {
   }
 
   private async onMessage(raw: unknown): Promise<void> {
+    if (this.uiState.accept(raw)) return;
     const parsed = runsTableToHostSchema.safeParse(raw);
     if (!parsed.success) return;
     const message = parsed.data;

@@ -131,11 +131,11 @@ describe('Lineage in a real VS Code (code-server 4.96)', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => table.locator('.grid-header [data-column="commit"]').count()).toBe(0);
 
-    // Stars live in the workspace state: they survive a reload of the window.
+    // Stars and the table's UI state live in the workspace state. After a reload of the window VS
+    // Code brings the table back by itself (its serializer), starred and with the column hidden.
     await runCommand(page, 'Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.activitybar .action-item a[aria-label^="Lineage"]').waitFor({ timeout: 60_000 });
-    await runCommand(page, 'Lineage: Open Runs Table');
     const starAfter = runsTable().locator('.grid-row', { hasText: 'baseline' }).locator('.star');
     await expect.poll(() => starAfter.getAttribute('aria-pressed'), { timeout: 30_000 }).toBe('true');
     expect(
@@ -144,5 +144,13 @@ describe('Lineage in a real VS Code (code-server 4.96)', () => {
         .locator('.star')
         .getAttribute('aria-pressed'),
     ).toBe('false');
+    expect(await runsTable().locator('.grid-header [data-column="commit"]').count()).toBe(0);
+    // Closed and opened again: a new page, which starts from the workspace's state.
+    await runCommand(page, 'View: Close All Editors');
+    await expect.poll(() => page.locator('iframe.webview.ready').count(), { timeout: 15_000 }).toBe(0);
+    await runCommand(page, 'Lineage: Open Runs Table');
+    await runsTable().locator('.grid-row', { hasText: 'baseline' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => runsTable().locator('.grid-header [data-column="status"]').count()).toBe(1);
+    expect(await runsTable().locator('.grid-header [data-column="commit"]').count()).toBe(0);
   });
 });
