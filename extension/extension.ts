@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DatasetStatus } from '../protocol/datasets';
 import { createLanguageClient } from './client';
+import { compareRuns } from './compareRuns';
 import { addDataset, checkoutDataset } from './datasetCommands';
 import { DatasetDiffPanel } from './datasetDiffPanel';
 import { DatasetWatcher } from './datasetWatcher';
@@ -17,9 +18,16 @@ import {
   stopRun,
   type RunCommandDeps,
 } from './runCommands';
+import { CODE_SCHEME, CodeContentProvider } from './runCodeChanges';
+import { RunComparePanel } from './runComparePanel';
 import { RunLauncher } from './runLauncher';
 import { RunStatusBar } from './runStatusBar';
-import { onDidChangeSelection, RunsTablePanel, selectedRunIds } from './runsTablePanel';
+import {
+  onDidChangeSelection,
+  registerRunsTableCommands,
+  RunsTablePanel,
+  selectedRunIds,
+} from './runsTablePanel';
 import { RunsTreeProvider, type RunsTreeElement } from './runsTree';
 
 /**
@@ -50,7 +58,8 @@ export function activate(context: vscode.ExtensionContext): void {
     new RunStatusBar(model, launcher),
     datasetsTree,
     { dispose: () => void client.stop() },
-    vscode.window.registerTreeDataProvider('lineage.runs', runsTree),
+    // Several runs can be selected, for Compare Selected Runs.
+    vscode.window.createTreeView('lineage.runs', { treeDataProvider: runsTree, canSelectMany: true }),
     vscode.window.registerTreeDataProvider('lineage.datasets', datasetsTree),
     metricPlots,
     vscode.window.registerWebviewViewProvider(MetricPlotsViewProvider.viewType, metricPlots),
@@ -59,6 +68,11 @@ export function activate(context: vscode.ExtensionContext): void {
       vscode.commands.executeCommand(`${MetricPlotsViewProvider.viewType}.focus`),
     ),
     vscode.commands.registerCommand('lineage.openRunsTable', () => RunsTablePanel.show(context, model)),
+    vscode.window.registerWebviewPanelSerializer(
+      RunsTablePanel.viewType,
+      RunsTablePanel.serializer(context, model),
+    ),
+    ...registerRunsTableCommands(context),
     vscode.commands.registerCommand('lineage.refresh', () =>
       Promise.all([model.reloadRuns(), model.reloadDatasets()]),
     ),
@@ -94,6 +108,14 @@ export function activate(context: vscode.ExtensionContext): void {
       reproduceRun(runs, target),
     ),
     vscode.workspace.registerTextDocumentContentProvider(FILE_SCHEME, new FileContentProvider()),
+    vscode.commands.registerCommand('lineage.compareRuns', (target?: unknown, selection?: unknown) =>
+      compareRuns({ context, client, ready, model }, target, selection),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      RunComparePanel.viewType,
+      RunComparePanel.serializer({ context, client, ready, model }),
+    ),
+    vscode.workspace.registerTextDocumentContentProvider(CODE_SCHEME, new CodeContentProvider(client, ready)),
     model.onDidChangeDatasets(() => DatasetDiffPanel.refreshWorkspacePanels()),
   );
 }

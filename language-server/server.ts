@@ -14,6 +14,7 @@ import {
   runsChangedNotification,
   statusRequest,
 } from '../protocol/lsp';
+import { registerCodeHandlers } from './codeHandlers';
 import { registerDataHandlers } from './dataHandlers';
 import { registerDiffHandlers } from './diffHandlers';
 import { registerMetricHandlers } from './metricHandlers';
@@ -52,6 +53,7 @@ export function startServer(connection: Connection): void {
   registerDataHandlers(connection, () => repo);
   registerDiffHandlers(connection, () => repo);
   registerRunHandlers(connection, () => repo);
+  registerCodeHandlers(connection, () => repo);
   const metrics = registerMetricHandlers(connection, () => repo);
   connection.onRequest(listRunsRequest, async () => (repo ? listRuns(repo) : { runs: [], problems: [] }));
   connection.onRequest(statusRequest, async () =>

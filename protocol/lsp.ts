@@ -8,6 +8,13 @@ import type { ListRunsResult, ParamValue } from './runs';
 import type { StatusResult } from './datasets';
 import type { Problem } from './problem';
 import type { DatasetDiff, DatasetLog, TableDiff } from './diff';
+import type {
+  RunCodeDiffParams,
+  RunCodeDiffResult,
+  RunCodeFileParams,
+  RunCodeFileResult,
+  RunPatchInfo,
+} from './runCompare';
 
 /** Custom LSP methods between the extension and the language server. Declared once, used by both. */
 export const listRunsRequest = new RequestType0<ListRunsResult, void>('lineage/listRuns');
@@ -194,3 +201,20 @@ export interface MetricPointsParams {
   points: { name: string; step: number; time: number | null; value: number }[];
 }
 export const metricPointsNotification = new NotificationType<MetricPointsParams>('lineage/metricPoints');
+
+/**
+ * The files changed between two runs' code: each run's commit with its uncommitted patch applied,
+ * as git trees made without touching the user's index or object database. An error (with a
+ * message) when a run has no commit or its patch object is missing.
+ */
+export const runCodeDiffRequest = new RequestType<RunCodeDiffParams, RunCodeDiffResult, void>(
+  'lineage/runCodeDiff',
+);
+/** What some runs' patches of uncommitted changes hold (files, lines); unreadable runs are left out. */
+export const runPatchInfoRequest = new RequestType<{ ids: string[] }, RunPatchInfo[], void>(
+  'lineage/runPatchInfo',
+);
+/** One file's text in a tree `lineage/runCodeDiff` returned. */
+export const runCodeFileRequest = new RequestType<RunCodeFileParams, RunCodeFileResult, void>(
+  'lineage/runCodeFile',
+);

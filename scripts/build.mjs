@@ -51,6 +51,7 @@ const builds = [
   webview({ runsTable: 'webview-ui/runs-table/main.ts' }),
   webview({ datasetDiff: 'webview-ui/dataset-diff/main.ts' }),
   webview({ metricPlots: 'webview-ui/metric-plots/main.ts' }),
+  webview({ runCompare: 'webview-ui/run-compare/main.ts' }),
 ];
 
 if (watch) {

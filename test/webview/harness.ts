@@ -25,6 +25,7 @@ export interface PanelBundle {
 }
 
 export const RUNS_TABLE: PanelBundle = { bundle: 'runsTable', title: 'Lineage Runs' };
+export const RUN_COMPARE: PanelBundle = { bundle: 'runCompare', title: 'Compare Runs' };
 
 /** The part of VS Code's `_defaultStyles` that can matter to a table panel. */
 const DEFAULT_STYLES = `@layer vscode-default {
