@@ -35,10 +35,17 @@ export async function snapshotCode(repo: Repo, objects: ObjectStore, dir = repo.
   try {
     const env = { ...process.env, GIT_INDEX_FILE: tmpIndex, GIT_OPTIONAL_LOCKS: '0' };
     // A copy of the index keeps its stat data (git need not re-read unchanged files); without one,
-    // start from HEAD.
-    await fs
-      .copyFile(path.resolve(dir, indexFile), tmpIndex)
-      .catch(() => git(top, ['read-tree', 'HEAD'], env));
+    // start from HEAD. The copy keeps the index's times too: git re-reads a file whose mtime is not
+    // older than the index ("racily clean", e.g. edited in the second of the last commit), and a
+    // fresh mtime on the copy would make it trust that file's stale stat data and miss the edit.
+    const original = path.resolve(dir, indexFile);
+    try {
+      await fs.copyFile(original, tmpIndex);
+      const st = await fs.stat(original);
+      await fs.utimes(tmpIndex, st.atime, st.mtime);
+    } catch {
+      await git(top, ['read-tree', 'HEAD'], env);
+    }
     const untracked = (await git(top, ['ls-files', '-z', '--others', '--exclude-standard'], env))
       .toString()
       .split('\0')

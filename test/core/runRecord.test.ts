@@ -106,6 +106,20 @@ describe('lineage run: a complete record', () => {
     expect((await listRuns(repo)).runs).toEqual([]);
   });
 
+  it('keeps an edit made in the same second as the commit, of the same size, however long before the run', async () => {
+    // git trusts a file's stat data only when the file is older than the index; an edit in the
+    // index's own second ("racily clean") must be read, also through the copy of the index.
+    const repo = await newRepo({ 'train.py': 'print(1)\n' });
+    writeFileSync(path.join(repo.root, 'train.py'), 'print(2)\n');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const outcome = await recordRun(repo, { command: ['true'], cwd: repo.root }, capture());
+    const header = readJson<RunHeader>(runFile(repo, outcome.id, 'header'));
+    expect(header.dirty).toBe(true);
+    expect(header.patch).not.toBeNull();
+    const patch = (await storeOf(repo).readVerified(header.patch as string)).toString();
+    expect(patch).toContain('-print(1)\n+print(2)');
+  });
+
   it('stores uncommitted changes (tracked and untracked) as a patch object without touching the index', async () => {
     const repo = await newRepo({ 'train.py': 'print("v1")\n', 'notes.md': 'old\n' });
     writeFileSync(path.join(repo.root, 'train.py'), 'print("v2")\n');

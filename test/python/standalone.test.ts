@@ -257,6 +257,20 @@ print(json.dumps({"params": run.params, "dotted": run.params["optimizer.name"], 
     expect((await listRuns(repo)).runs).toHaveLength(1);
   });
 
+  it('keeps an edit made in the same second as the commit, of the same size, however long before the run', async () => {
+    const repo = await newRepo();
+    const root = repo.root;
+    writeFileSync(path.join(root, 'train.py'), 'print(1)\n');
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'train');
+    writeFileSync(path.join(root, 'train.py'), 'print(2)\n'); // racily clean in the user's index
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(runPy(root, script('import lineage\nlineage.init().finish()\n')).status).toBe(0);
+    const h = header(repo, (await listRuns(repo)).runs[0]!.id);
+    expect(h.dirty).toBe(true);
+    expect(readFileSync(objectPath(root, h.patch!), 'utf8')).toContain('-print(1)\n+print(2)');
+  });
+
   it("stores the uncommitted changes as a patch equal to git's diff, leaving the user's index alone", async () => {
     const repo = await newRepo();
     const root = repo.root;

@@ -53,7 +53,8 @@ def git_info(cwd: str, scratch: str, lineage_dir: str) -> GitInfo:
     try:
         user_index = _text(_git(top, ["rev-parse", "--git-path", "index"]))
         if user_index and os.path.isfile(os.path.join(top, user_index)):
-            shutil.copyfile(os.path.join(top, user_index), index)
+            # copy2 keeps the times: a fresh mtime would hide edits made in the index's own second
+            shutil.copy2(os.path.join(top, user_index), index)
         env = {"GIT_INDEX_FILE": index}
         if not os.path.exists(index) and info.commit:
             _git(top, ["read-tree", "HEAD"], env)  # no index yet: start from HEAD's tree
