@@ -12,10 +12,19 @@ import {
   type ExperimentsResult,
   type RunsChangedParams,
 } from '../protocol/lsp';
-import type { ListRunsResult } from '../protocol/runs';
+import type { ListRunsResult, RunSummary } from '../protocol/runs';
+import { runColors } from '../core/util/runColors';
 
 /** Live updates of known runs (a metric line, a status) are applied at most this often. */
 const LIVE_UPDATE_MS = 250;
+
+const colorMemo = new WeakMap<readonly RunSummary[], Map<string, string>>();
+/** Every run's colour (core/util/runColors.ts: by start order over all runs), once per run list. */
+export function colorsOf(result: ListRunsResult): Map<string, string> {
+  let colors = colorMemo.get(result.runs);
+  if (!colors) colorMemo.set(result.runs, (colors = runColors(result.runs)));
+  return colors;
+}
 
 /**
  * The extension's view of the workspace: the last runs list and dataset status from the server,

@@ -4,7 +4,7 @@ import { runPatchInfoRequest } from '../protocol/lsp';
 import type { ListRunsResult, RunSummary } from '../protocol/runs';
 import { runCompareToHostSchema, type RunCompareToWebview, type RunPatchInfo } from '../protocol/runCompare';
 import { DatasetDiffPanel } from './datasetDiffPanel';
-import type { LineageModel } from './model';
+import { colorsOf, type LineageModel } from './model';
 import { openCodeChanges } from './runCodeChanges';
 import { webviewHtml } from './webviewHtml';
 
@@ -148,6 +148,7 @@ export class RunComparePanel implements vscode.Disposable {
       type: 'runs',
       runs: summaries.filter((s): s is RunSummary => s !== undefined),
       missing: this.ids.filter((_, i) => summaries[i] === undefined),
+      colors: Object.fromEntries(this.ids.flatMap((id) => colorPair(colorsOf(result), id))),
     });
     await this.sendPatches(force);
   }
@@ -179,4 +180,9 @@ export class RunComparePanel implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+function colorPair(colors: Map<string, string>, id: string): [string, string][] {
+  const color = colors.get(id);
+  return color ? [[id, color]] : [];
 }

@@ -83,6 +83,8 @@ export const runCompareToWebviewSchema = z.discriminatedUnion('type', [
     runs: z.array(runSummarySchema),
     /** Ids asked for that are no longer in the repository. */
     missing: z.array(z.string()),
+    /** Each run's colour, as every view draws it (core/util/runColors.ts over all runs). */
+    colors: z.optional(z.record(z.string(), z.string())),
   }),
   /** What each run's patch holds (sent after `runs`, for the runs it names). */
   z.object({ type: z.literal('patches'), patches: z.array(runPatchInfoSchema) }),

@@ -2,7 +2,7 @@
 // VS Code webview by ./harness.ts and fed as the extension host feeds it.
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runColor } from '../../webview-ui/shared/colors';
+import { runColors } from '../../core/util/runColors';
 import { outputDir } from '../helpers/chromium';
 import { THEMES, type ThemeName } from './harness';
 import { bigComparison, SWEEP, useCompare, visibleRows } from './runCompareFixtures';
@@ -16,12 +16,16 @@ const [BASE, SMALL, SGD, TINY] = SWEEP as [
 ];
 const rowOf = (rows: string[][], key: string): string[] | undefined => rows.find((r) => r[0] === key);
 
+/** The colours the host sends: every run's, by start order over all runs (here the sweep). */
+const COLORS = runColors(SWEEP);
+const HOST_COLORS = Object.fromEntries(COLORS);
+
 describe('Run Compare webview', () => {
   it('renders params, metrics, tags, datasets and code side by side, in every theme', async () => {
     for (const theme of Object.keys(THEMES) as ThemeName[]) {
       const p = await open({ theme });
       await expect.poll(() => p.posted()).toEqual([{ type: 'ready' }]);
-      await p.send({ type: 'runs', runs: SWEEP, missing: [] });
+      await p.send({ type: 'runs', runs: SWEEP, missing: [], colors: HOST_COLORS });
       const page = p.page;
       await expect.poll(() => page.locator('.run-head').count()).toBe(4);
       expect(await page.locator('.run-name').allTextContents()).toEqual([
@@ -33,7 +37,7 @@ describe('Run Compare webview', () => {
       const swatches = await page
         .locator('.swatch')
         .evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
-      expect(swatches).toEqual(SWEEP.map((r) => hexToRgb(runColor(r.id))));
+      expect(swatches).toEqual(SWEEP.map((r) => hexToRgb(COLORS.get(r.id) as string)));
       for (const name of ['Params', 'Metrics', 'Tags', 'Datasets', 'Code']) {
         await expect
           .poll(() => page.getByRole('button', { name: new RegExp(`^${name} \\d`) }).count())
@@ -63,7 +67,7 @@ describe('Run Compare webview', () => {
 
   it('highlights cells that differ from the baseline and hides equal rows with Differences only', async () => {
     const p = await open({ theme: 'dark' });
-    await p.send({ type: 'runs', runs: SWEEP, missing: [] });
+    await p.send({ type: 'runs', runs: SWEEP, missing: [], colors: HOST_COLORS });
     const page = p.page;
     await expect.poll(() => page.locator('.run-head').count()).toBe(4);
     // lr differs; the baseline's cell is never "changed", the others are where they differ.
@@ -108,7 +112,7 @@ describe('Run Compare webview', () => {
 
   it('draws parallel coordinates with one line per run in its colour, and highlights on hover and keys', async () => {
     const p = await open({ theme: 'light' });
-    await p.send({ type: 'runs', runs: SWEEP, missing: [] });
+    await p.send({ type: 'runs', runs: SWEEP, missing: [], colors: HOST_COLORS });
     const page = p.page;
     const lines = page.locator('svg.parallel path.run-line');
     await expect.poll(() => lines.count()).toBe(4);
@@ -116,7 +120,7 @@ describe('Run Compare webview', () => {
       await lines.evaluateAll((els) =>
         els.map((e) => [e.getAttribute('data-run'), e.getAttribute('stroke')]),
       ),
-    ).toEqual(SWEEP.map((r) => [r.id, runColor(r.id)]));
+    ).toEqual(SWEEP.map((r) => [r.id, COLORS.get(r.id)]));
     // Axes: the differing params (lr, layers, optimizer as ordinal), then the metric; batch does not differ.
     expect(
       await page
@@ -151,7 +155,7 @@ describe('Run Compare webview', () => {
 
   it('plots a chosen metric against a chosen param', async () => {
     const p = await open({ theme: 'dark' });
-    await p.send({ type: 'runs', runs: SWEEP, missing: [] });
+    await p.send({ type: 'runs', runs: SWEEP, missing: [], colors: HOST_COLORS });
     const page = p.page;
     const points = page.locator('svg.scatter circle.point');
     await expect.poll(() => points.count()).toBe(4);
@@ -173,7 +177,7 @@ describe('Run Compare webview', () => {
     expect(xy[TINY.id]![0]).toBeLessThan(xy[SMALL.id]![0]);
     expect(xy[SMALL.id]![1]).toBeLessThan(xy[BASE.id]![1]);
     expect(await points.evaluateAll((els) => els.map((e) => e.getAttribute('fill')))).toEqual(
-      SWEEP.map((r) => runColor(r.id)),
+      SWEEP.map((r) => COLORS.get(r.id)),
     );
     await page.getByLabel('Scatter metric (y)').selectOption('loss');
     xy = await at();
@@ -188,7 +192,7 @@ describe('Run Compare webview', () => {
 
   it('asks the host for a dataset diff and for code changes, and shows the outcome', async () => {
     const p = await open({ theme: 'dark' });
-    await p.send({ type: 'runs', runs: SWEEP, missing: [] });
+    await p.send({ type: 'runs', runs: SWEEP, missing: [], colors: HOST_COLORS });
     const page = p.page;
     const diffLinks = page.getByRole('button', { name: /^Diff data\/train between/ });
     await expect.poll(() => diffLinks.count()).toBe(1);

@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runColor } from '../../webview-ui/shared/colors';
+import { RUN_PALETTE, runColors } from '../../core/util/runColors';
 import { usePanels } from './fixtures';
 import { THEMES, type ThemeName } from './harness';
 import { BIG, frames, generateRuns, readGrid, sendGenerated } from './runsTableFixtures';
@@ -33,13 +33,21 @@ describe('Runs Table webview: 10,000 runs × 500 columns', () => {
     // Newest first by default (sorted by start, descending).
     expect(view.rows[0]?.cells.name).toBe('run-09999');
     expect(view.columns.slice(0, 4)).toEqual(['name', 'status', 'id', 'experiment']);
-    // Each name carries the run's colour, the one the metric plots draw it with.
-    const first = p.page.locator('.grid-row[data-index="0"]');
-    const runId = (await first.getAttribute('data-run-id')) as string;
-    const swatch = await first
-      .locator('.cell.pinned .swatch')
-      .evaluate((el) => getComputedStyle(el).backgroundColor);
-    expect(swatch).toBe(rgb(runColor(runId)));
+    // Each name carries the run's colour, the one the plots and compare views draw it with: runs
+    // coloured in start order, so the newest runs, one after another, each have their own colour.
+    const colors = runColors(generateRuns(BIG));
+    const swatches: string[] = [];
+    for (const index of [0, 1, 2, 3]) {
+      const row = p.page.locator(`.grid-row[data-index="${index}"]`);
+      const runId = (await row.getAttribute('data-run-id')) as string;
+      const swatch = await row
+        .locator('.cell.pinned .swatch')
+        .evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(swatch).toBe(rgb(colors.get(runId) as string));
+      swatches.push(swatch);
+    }
+    expect(new Set(swatches).size).toBe(4);
+    expect(swatches[0]).toBe(rgb(RUN_PALETTE[(BIG.runs - 1) % RUN_PALETTE.length] as string));
 
     // Scroll to the bottom right: the last run and the last column are drawn, the name stays pinned.
     await p.page.locator('.grid').evaluate((el) => {

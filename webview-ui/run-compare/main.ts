@@ -8,6 +8,7 @@ import {
 } from '../../protocol/runCompare';
 import type { RunSummary } from '../../protocol/runs';
 import { formatMetric } from '../../core/util/format';
+import { assignRunColors } from '../shared/colors';
 import { vscodeApi } from '../shared/vscodeApi';
 import { attachHighlight } from './hover';
 import { differingParams, metricNames, paramNames } from './model';
@@ -179,6 +180,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   if (!parsed.success) return;
   const message = parsed.data;
   if (message.type === 'runs') {
+    assignRunColors(Object.entries(message.colors ?? {}));
     runs = message.runs;
     state.ids = runs.map((r) => r.id);
     save();

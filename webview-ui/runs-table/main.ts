@@ -8,6 +8,8 @@ import {
 import type { Problem } from '../../protocol/problem';
 import type { RunSummary } from '../../protocol/runs';
 import { compileFilter, QueryError, summariesData } from '../../core/runs/query';
+import { runColors } from '../../core/util/runColors';
+import { assignRunColors } from '../shared/colors';
 import { vscodeApi } from '../shared/vscodeApi';
 import { addNames, columnsFor, emptyNames, toCsv, type Column, type Names } from './columns';
 import { Grid } from './grid';
@@ -306,6 +308,8 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   switch (message.type) {
     case 'runs':
       problems = message.result.problems;
+      // The table has every run: it colours them as the host does for the plots and compare views.
+      assignRunColors(runColors(message.result.runs));
       setRuns(message.result.runs);
       return;
     case 'upsert':

@@ -1,39 +1,16 @@
-/**
- * One colour per run, the same in every view: a stable hash of the run id picks from a palette of
- * mid-luminance hues that stay readable on both light and dark editor backgrounds.
- */
-export const RUN_PALETTE = [
-  '#3b82f6', // blue
-  '#ef4444', // red
-  '#10b981', // green
-  '#f59e0b', // amber
-  '#8b5cf6', // violet
-  '#ec4899', // pink
-  '#14b8a6', // teal
-  '#f97316', // orange
-  '#6366f1', // indigo
-  '#84cc16', // lime
-  '#06b6d4', // cyan
-  '#d946ef', // fuchsia
-  '#b45309', // brown
-  '#64748b', // slate
-  '#e11d48', // rose
-  '#0ea5e9', // sky
-] as const;
+import { hashColor } from '../../core/util/runColors';
 
-/** FNV-1a (32-bit) of the id: stable across sessions, machines and views. */
-function hash(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+/** Colours of the runs this page knows (`core/util/runColors.ts`: by start order, from the host). */
+const assigned = new Map<string, string>();
+
+/** Take the run colours the host (or the page, from the full run list) worked out. */
+export function assignRunColors(colors: Iterable<[string, string]>): void {
+  for (const [id, color] of colors) assigned.set(id, color);
 }
 
-/** The colour of a run (a `#rrggbb` string). */
+/** The colour of a run (a `#rrggbb` string), the same in every view. */
 export function runColor(id: string): string {
-  return RUN_PALETTE[hash(id) % RUN_PALETTE.length] as string;
+  return assigned.get(id) ?? hashColor(id);
 }
 
 /** `#rrggbb` with an alpha (0..1), for bands and faded lines. */
