@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { generate, prng, uniformSizes } from './lib/datagen.mjs';
 import { defaultScratch, freeBytes, rmrf, syncDisks, warm } from './lib/fsutil.mjs';
 import { BenchBase } from './lib/benchBase.mjs';
+import { benchArgs, div, runBench, sub } from './lib/benchMain.mjs';
 import { waitForQuiet } from './lib/load.mjs';
 import { machineInfo, toolVersion } from './lib/machine.mjs';
 import { mustSh, q, run, sh, tail } from './lib/proc.mjs';
@@ -73,44 +73,18 @@ const HELP = `usage: npm run bench -- diff [--quick] [--reps N] [--calls N] [--i
 `;
 
 export async function main(argv, { root, cli }) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      reps: { type: 'string' },
-      calls: { type: 'string' },
-      'idle-wait': { type: 'string' },
-      dir: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const args = benchArgs(argv, {
+    name: 'diff',
+    help: HELP,
+    sizes: SIZES,
+    options: { calls: { type: 'string' } },
+    repsKeys: ['reps', 'tableReps'],
+    defaultScratch,
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const size = { ...(values.quick ? SIZES.quick : SIZES.full) };
-  if (values.reps) size.reps = size.tableReps = Math.max(1, Number(values.reps));
-  if (values.calls) size.calls = Math.max(1, Number(values.calls));
-  const scratch = path.resolve(values.dir ?? process.env.LINEAGE_BENCH_DIR ?? defaultScratch(), 'diff');
-  const b = new DiffBench({
-    root,
-    cli,
-    scratch,
-    size,
-    quick: values.quick,
-    idleWaitMs: 1000 * Number(values['idle-wait'] ?? 5),
-  });
-  try {
-    await b.prepare();
-    await b.measureFiles();
-    await b.measureTable();
-  } finally {
-    if (values.keep) b.log(`kept ${scratch}`);
-    else await rmrf(scratch);
-  }
-  b.report();
-  return 0;
+  if (!args) return 0;
+  if (args.values.calls) args.size.calls = Math.max(1, Number(args.values.calls));
+  const b = new DiffBench({ root, cli, ...args });
+  return runBench(b, args, [() => b.prepare(), () => b.measureFiles(), () => b.measureTable()]);
 }
 
 class DiffBench extends BenchBase {
@@ -736,14 +710,6 @@ function target(name, value, test) {
   const pass = test(value);
   const text = value < 1 ? `${(value * 1000).toFixed(0)} ms` : `${fmtSeconds(value)} s`;
   return { name, value, pass, text, verdict: pass ? 'PASS' : 'MISS' };
-}
-
-function div(a, b) {
-  return a === null || b === null || a === undefined || b === undefined || b === 0 ? null : a / b;
-}
-
-function sub(a, b) {
-  return a === null || b === null || a === undefined || b === undefined ? null : a - b;
 }
 
 function sumValues(o) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark dispatcher: `npm run bench -- <name> [options]`. Each benchmark is a module in bench/
 // exporting `about` (one line) and `main(args, context)`; add one by adding a line to BENCHMARKS.
-// Before running, dist/cli.js is (re)built when it is missing or older than the engine sources.
+// Before running, the bundles a benchmark uses (its `build` export; by default dist/cli.js from core/
+// and protocol/) are (re)built when missing or older than their sources.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +12,7 @@ const BENCHMARKS = {
   store: () => import('./store.mjs'),
   diff: () => import('./diff.mjs'),
   runs: () => import('./runs.mjs'),
-  // views: () => import('./views.mjs'),
+  views: () => import('./views.mjs'),
 };
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,14 +37,17 @@ function newestSource(dir) {
   return newest;
 }
 
-function ensureBuilt() {
-  const sources = ['core', 'protocol'].map((d) => path.join(root, d)).filter(existsSync);
-  const newest = Math.max(0, ...sources.map(newestSource), statSync(path.join(root, 'package.json')).mtimeMs);
-  const why = !existsSync(cli)
-    ? 'dist/cli.js is missing'
-    : statSync(cli).mtimeMs < newest
-      ? 'dist/cli.js is older than its sources'
-      : null;
+/** What a benchmark uses unless it says otherwise (`export const build = { outputs, sources }`). */
+const CLI_BUILD = { outputs: ['dist/cli.js'], sources: ['core', 'protocol'] };
+
+function ensureBuilt({ outputs, sources } = CLI_BUILD) {
+  const dirs = sources.map((d) => path.join(root, d)).filter(existsSync);
+  const newest = Math.max(0, ...dirs.map(newestSource), statSync(path.join(root, 'package.json')).mtimeMs);
+  const missing = outputs.find((o) => !existsSync(path.join(root, o)));
+  const stale = outputs.find(
+    (o) => existsSync(path.join(root, o)) && statSync(path.join(root, o)).mtimeMs < newest,
+  );
+  const why = missing ? `${missing} is missing` : stale ? `${stale} is older than its sources` : null;
   if (!why) return;
   process.stderr.write(`bench: ${why}; running npm run build\n`);
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -65,5 +69,5 @@ if (!load) {
   process.exit(2);
 }
 const bench = await load();
-if (!args.includes('--help') && !args.includes('-h')) ensureBuilt();
+if (!args.includes('--help') && !args.includes('-h')) ensureBuilt(bench.build);
 process.exitCode = (await bench.main(args, { root, cli })) ?? 0;

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { BenchBase } from './lib/benchBase.mjs';
+import { benchArgs, div, fmtMs, runBench, sub } from './lib/benchMain.mjs';
 import { prng } from './lib/datagen.mjs';
 import { defaultScratch, freeBytes, rmrf, sizeOf, syncDisks } from './lib/fsutil.mjs';
 import { waitForQuiet } from './lib/load.mjs';
@@ -84,43 +84,17 @@ const HELP = `usage: npm run bench -- runs [--quick] [--reps N] [--calls N] [--i
 `;
 
 export async function main(argv, { root, cli }) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      reps: { type: 'string' },
-      calls: { type: 'string' },
-      'idle-wait': { type: 'string' },
-      dir: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
+  const args = benchArgs(argv, {
+    name: 'runs',
+    help: HELP,
+    sizes: SIZES,
+    options: { calls: { type: 'string' } },
+    defaultScratch,
   });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const size = { ...(values.quick ? SIZES.quick : SIZES.full) };
-  if (values.reps) size.reps = Math.max(1, Number(values.reps));
-  if (values.calls) size.calls = Math.max(1, Number(values.calls));
-  const scratch = path.resolve(values.dir ?? process.env.LINEAGE_BENCH_DIR ?? defaultScratch(), 'runs');
-  const b = new RunsBench({
-    root,
-    cli,
-    scratch,
-    size,
-    quick: values.quick,
-    idleWaitMs: 1000 * Number(values['idle-wait'] ?? 5),
-  });
-  try {
-    await b.prepare();
-    await b.measure();
-  } finally {
-    if (values.keep) b.log(`kept ${scratch}`);
-    else await rmrf(scratch);
-  }
-  b.report();
-  return 0;
+  if (!args) return 0;
+  if (args.values.calls) args.size.calls = Math.max(1, Number(args.values.calls));
+  const b = new RunsBench({ root, cli, ...args });
+  return runBench(b, args, [() => b.prepare(), () => b.measure()]);
 }
 
 class RunsBench extends BenchBase {
@@ -738,22 +712,9 @@ export function generateRuns(repo, n) {
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-function fmtMs(s) {
-  if (s === null || s === undefined) return 'n/a';
-  return s < 1 ? `${(s * 1000).toFixed(s < 0.01 ? 1 : 0)} ms` : `${fmtSeconds(s)} s`;
-}
-
 function target(name, value) {
   if (value === null || value === undefined || !Number.isFinite(value))
     return { name, value: null, pass: null, text: 'n/a', verdict: 'n/a' };
   const pass = value < TARGET_S;
   return { name, value, pass, text: fmtMs(value), verdict: pass ? 'PASS' : 'MISS' };
-}
-
-function div(a, b) {
-  return a === null || b === null || a === undefined || b === undefined || b === 0 ? null : a / b;
-}
-
-function sub(a, b) {
-  return a === null || b === null || a === undefined || b === undefined ? null : a - b;
 }

@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { outputDir } from '../helpers/chromium';
-import { openWorkbench, type Workbench } from '../helpers/codeServer';
+import {
+  openWorkbench,
+  paletteCommand,
+  quickInput as quickInputBox,
+  quickInputTitled,
+  type Workbench,
+} from '../helpers/codeServer';
 
 const shots = outputDir('e2e');
 
@@ -48,7 +54,7 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
       ? (runFile(id, 'status.json') as { status: string }).status
       : null;
 
-  const quickInput = (): Locator => page.locator('.quick-input-widget .quick-input-box input');
+  const quickInput = (): Locator => quickInputBox(page);
   const runsPane = (): Locator => page.locator('.pane:has(> .pane-header[aria-label="Runs Section"])');
   const runsRow = (text: string | RegExp): Locator =>
     runsPane().locator('.monaco-list-row[role="treeitem"]', { hasText: text });
@@ -70,29 +76,8 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
         .catch(() => '')) ?? ''
     ).trim();
 
-  /**
-   * Run a palette command, then wait for `done` (e.g. the command's own quick input). Retried: a run's
-   * terminal closing when its run ends moves the focus, which closes a quick input that is open.
-   */
-  async function palette(title: string, done: () => Promise<unknown>): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await page.keyboard.press('F1');
-        await quickInput().waitFor({ state: 'visible', timeout: 5_000 });
-        await quickInput().fill('>' + title, { timeout: 5_000 });
-        await page
-          .locator('.quick-input-widget .monaco-list-row.focused', { hasText: title })
-          .first()
-          .waitFor({ timeout: 5_000 });
-        await page.keyboard.press('Enter');
-        await done();
-        return;
-      } catch (err) {
-        if (attempt === 3) throw err;
-        await page.keyboard.press('Escape');
-      }
-    }
-  }
+  const palette = (title: string, done: () => Promise<unknown>): Promise<void> =>
+    paletteCommand(page, title, done);
   /**
    * Choose `item` in `row`'s context menu. A run's terminal closing (when its run ends) moves the
    * focus and closes an open menu, so this retries; the menu acts on Enter over the hovered item (a
@@ -115,8 +100,7 @@ describe('Run Experiment in a real VS Code (code-server 4.96)', () => {
     await action.waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
-  const titled = (title: string) => () =>
-    page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 10_000 });
+  const titled = (title: string): (() => Promise<void>) => quickInputTitled(page, title);
 
   /**
    * "Lineage: Run Experiment…", pick `train`, type `params` in the params input; resolves with the

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startCodeServer } from '../../scripts/codeServer.mjs';
 import { createDemoWorkspace } from '../../scripts/demo/workspace.mjs';
 import { launchChromium } from './chromium';
@@ -26,6 +26,41 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: title }).first().waitFor();
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
+}
+
+/** The quick input's text box (command palette, Quick Open, a command's own prompts). */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget .quick-input-box input');
+}
+
+/**
+ * Run a palette command, then wait for `done` (e.g. the command's own quick input). Retried: a run's
+ * terminal closing when its run ends moves the focus, which closes a quick input that is open.
+ */
+export async function paletteCommand(page: Page, title: string, done: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      await quickInput(page).waitFor({ state: 'visible', timeout: 5_000 });
+      await quickInput(page).fill('>' + title, { timeout: 5_000 });
+      await page
+        .locator('.quick-input-widget .monaco-list-row.focused', { hasText: title })
+        .first()
+        .waitFor({ timeout: 5_000 });
+      await page.keyboard.press('Enter');
+      await done();
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** `done` for paletteCommand: the quick input titled `title` is showing. */
+export function quickInputTitled(page: Page, title: string): () => Promise<void> {
+  return () =>
+    page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 10_000 });
 }
 
 export interface Workbench {
