@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { errorMessage } from '../core/errors';
 import { metricHistoryRequest, metricPointsNotification, type MetricPointsParams } from '../protocol/lsp';
 import type { RunSummary } from '../protocol/runs';
 import { metricPlotsToHostSchema, type MetricPlotsToWebview, type PlotRun } from '../protocol/webview';
@@ -82,8 +83,17 @@ export class MetricPlotsViewProvider implements vscode.WebviewViewProvider, vsco
             metrics: result.metrics,
             series: result.series,
           });
+          // Runs whose streams could not be read are plotted without: say which and why.
+          const [first] = result.problems;
+          if (first) {
+            const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more)` : '';
+            await this.post({
+              type: 'error',
+              message: `Could not read ${first.file}: ${first.message}${more}`,
+            });
+          }
         } catch (err) {
-          await this.post({ type: 'error', message: `Could not read metrics: ${String(err)}` });
+          await this.post({ type: 'error', message: `Could not read metrics: ${errorMessage(err)}` });
         }
         return;
       }

@@ -4,6 +4,16 @@ import type { Connection } from 'vscode-languageserver';
 import { errorMessage } from '../core/errors';
 import type { Repo } from '../core/repo';
 import { downsample, MetricHistory, type MetricSeries } from '../core/runs/history';
+import {
+  historyCacheFile,
+  readHistoryCache,
+  streamId,
+  sweepHistoryCache,
+  writeHistoryCache,
+  type CachedHistory,
+  type StreamId,
+} from '../core/runs/historyCache';
+import { FixedHistory, HistoryPool } from '../core/runs/historyPool';
 import { RUN_ID_PATTERN, runFile } from '../core/runs/layout';
 import {
   metricHistoryRequest,
@@ -18,9 +28,17 @@ import type { Problem } from '../protocol/problem';
 /** Histories kept beyond the runs being followed, before the least recently asked for are dropped. */
 const MAX_CACHED = 400;
 const MAX_BUCKETS = 10_000;
+/** Ended streams at least this big are read on the worker threads (smaller ones are quicker here). */
+const WORKER_MIN_BYTES = 256 * 1024;
 
 interface Entry {
-  history: MetricHistory;
+  /** The history read from the stream and followed while it grows (null while `fixed` serves). */
+  history: MetricHistory | null;
+  /**
+   * An ended run's whole history, read at once: from its cache file (.lineage/state/history) or,
+   * without one, from the stream on a worker thread.
+   */
+  fixed: CachedHistory | FixedHistory | null;
   /** Run start, seconds since the epoch (NaN until the header is read). */
   start: number;
   /** status.json was there after the last read: the stream will not grow. */
@@ -41,6 +59,7 @@ export interface MetricFollower {
  */
 export function registerMetricHandlers(connection: Connection, repoOf: () => Repo | null): MetricFollower {
   const cache = new Map<string, Entry>();
+  const pool = new HistoryPool();
   let followed = new Set<string>();
 
   const entryOf = (repo: Repo, id: string): Entry => {
@@ -51,7 +70,8 @@ export function registerMetricHandlers(connection: Connection, repoOf: () => Rep
       return e;
     }
     e = {
-      history: new MetricHistory(runFile(repo, id, 'metrics')),
+      history: null,
+      fixed: null,
       start: Number.NaN,
       ended: false,
       queue: Promise.resolve(),
@@ -64,23 +84,106 @@ export function registerMetricHandlers(connection: Connection, repoOf: () => Rep
     return e;
   };
 
-  /** Catch up with the stream (once more after it ended); the new points, or null when nothing was read. */
+  /**
+   * Ended runs' histories waiting to be cached: written one after the other once the answer that
+   * read them has gone (writing while streams are still being read would slow that answer).
+   */
+  const toWrite: (() => Promise<unknown>)[] = [];
+  let writing = false;
+  let swept = false;
+  const cacheLater = (
+    repo: Repo,
+    id: string,
+    stream: StreamId,
+    history: MetricHistory | FixedHistory,
+  ): void => {
+    const bytesRead = history instanceof FixedHistory ? history.columns.bytesRead : history.bytesRead;
+    if (bytesRead !== stream.size) return; // read while it was changing: not a whole snapshot
+    if (!swept) {
+      swept = true;
+      toWrite.push(() => sweepHistoryCache(path.dirname(historyCacheFile(repo, id))));
+    }
+    toWrite.push(() =>
+      writeHistoryCache(historyCacheFile(repo, id), runFile(repo, id, 'metrics'), stream, history),
+    );
+  };
+  const writeLater = (): void => {
+    if (writing || toWrite.length === 0) return;
+    writing = true;
+    setTimeout(() => {
+      void (async () => {
+        for (let job = toWrite.shift(); job; job = toWrite.shift()) {
+          await job().catch(() => undefined); // a cache that cannot be written only makes a slower start
+        }
+        writing = false;
+      })();
+    }, 50);
+  };
+
+  /**
+   * Catch up with the stream (once more after it ended); the new points, or null when nothing was
+   * read. An ended run is served from its history cache when that is valid, and cached otherwise.
+   */
   const update = (
     repo: Repo,
     id: string,
     e: Entry,
+    points = true,
+    preload?: { name: string; withTimes: boolean },
   ): Promise<Awaited<ReturnType<MetricHistory['update']>> | null> => {
     const next = e.queue.then(async () => {
       if (e.ended) return null;
       if (Number.isNaN(e.start)) e.start = await startOf(repo, id);
+      const stream = runFile(repo, id, 'metrics');
       const ended = await exists(runFile(repo, id, 'status'));
-      const result = await e.history.update();
+      const before = ended ? await fs.stat(stream).catch(() => null) : null;
+      if (before && !e.history) {
+        e.fixed = await readHistoryCache(historyCacheFile(repo, id), before, preload);
+        if (!e.fixed && before.size >= WORKER_MIN_BYTES) {
+          const fixed = new FixedHistory(await pool.read(stream));
+          cacheLater(repo, id, streamId(before), fixed);
+          e.fixed = fixed;
+        }
+        if (e.fixed) {
+          e.ended = true;
+          return { points: [], reset: false };
+        }
+      }
+      e.history ??= new MetricHistory(stream);
+      const result = await e.history.update({ points });
       e.ended = ended;
+      if (before) cacheLater(repo, id, streamId(before), e.history);
       return result;
     });
     e.queue = next.catch(() => undefined);
     return next;
   };
+
+  /** The entry's series of `name`; a damaged cache is dropped and the stream read instead. */
+  const seriesOf = async (
+    repo: Repo,
+    id: string,
+    e: Entry,
+    name: string,
+    withTimes: boolean,
+  ): Promise<MetricSeries | undefined> => {
+    if (e.fixed) {
+      try {
+        return await e.fixed.series(name, withTimes);
+      } catch {
+        e.fixed = null;
+        e.ended = false;
+        await fs.rm(historyCacheFile(repo, id), { force: true }).catch(() => undefined);
+        await update(repo, id, e, false); // reads the stream and writes the cache again
+        // (TypeScript narrowed e.fixed to null above; update() may have set it.)
+        const fixed = e.fixed as Entry['fixed'];
+        if (fixed) return fixed.series(name, withTimes);
+      }
+    }
+    return e.history?.series(name);
+  };
+
+  const namesOf = (e: Entry): string[] => e.fixed?.names() ?? e.history?.names() ?? [];
 
   connection.onRequest(metricHistoryRequest, async (params): Promise<MetricHistoryResult> => {
     const repo = repoOf();
@@ -88,11 +191,13 @@ export function registerMetricHandlers(connection: Connection, repoOf: () => Rep
     const ids = params.ids.filter((id) => RUN_ID_PATTERN.test(id));
     followed = new Set(ids);
     const problems: Problem[] = [];
+    const withTimes = (params.x ?? 'step') !== 'step';
+    const preload = params.metric !== undefined ? { name: params.metric, withTimes } : undefined;
     const entries = await Promise.all(
       ids.map(async (id) => {
         const e = entryOf(repo, id);
         try {
-          await update(repo, id, e);
+          await update(repo, id, e, false, preload);
         } catch (err) {
           problems.push({
             file: path.relative(repo.root, runFile(repo, id, 'metrics')),
@@ -103,13 +208,15 @@ export function registerMetricHandlers(connection: Connection, repoOf: () => Rep
       }),
     );
     const names = new Set<string>();
-    for (const [, e] of entries) for (const n of e.history.names()) names.add(n);
-    const metric = params.metric ?? entries.flatMap(([, e]) => e.history.names())[0] ?? '';
+    for (const [, e] of entries) for (const n of namesOf(e)) names.add(n);
+    const metric = params.metric ?? entries.flatMap(([, e]) => namesOf(e))[0] ?? '';
+    const found = await Promise.all(entries.map(([id, e]) => seriesOf(repo, id, e, metric, withTimes)));
     const series: MetricRunSeries[] = [];
-    for (const [id, e] of entries) {
-      const s = e.history.series(metric);
+    entries.forEach(([id, e], i) => {
+      const s = found[i];
       if (s) series.push(plotSeries(id, e.start, s, params));
-    }
+    });
+    writeLater();
     return { metric, metrics: [...names].sort(), series, problems };
   });
 
@@ -122,6 +229,7 @@ export function registerMetricHandlers(connection: Connection, repoOf: () => Rep
         if (!e || e.ended || !followed.has(id)) continue;
         void update(repo, id, e).then(
           (result) => {
+            writeLater();
             if (!result || (result.points.length === 0 && !result.reset)) return;
             void connection.sendNotification(metricPointsNotification, {
               id,

@@ -41,6 +41,7 @@ const builds = [
   // `lineage` is a small loader (code cache, see core/cli/loader.ts) in front of the CLI bundle.
   { ...node, entryPoints: { 'cli-main': 'core/cli/bin.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { tableWorker: 'core/diff/table/sideWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { historyWorker: 'core/runs/historyWorker.ts' }, outdir: 'dist' },
   {
     ...node,
     entryPoints: { cli: 'core/cli/loader.ts' },

@@ -8,56 +8,87 @@ export interface MetricSeries {
   values: Float64Array;
 }
 
-/** A growable column of numbers; `view()` is a typed array over the filled part (no copy). */
-class Column {
-  private data = new Float64Array(64);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-}
+/** One metric's growable columns; `view()` gives typed arrays over the filled part (no copy). */
+class Columns {
+  private steps = new Float64Array(64);
+  private times = new Float64Array(64);
+  private values = new Float64Array(64);
+  private length = 0;
 
-interface Columns {
-  steps: Column;
-  times: Column;
-  values: Column;
+  push(step: number, time: number, value: number): void {
+    if (this.length === this.values.length) {
+      const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+        const grown = new Float64Array(a.length * 2);
+        grown.set(a);
+        return grown;
+      };
+      this.steps = grow(this.steps);
+      this.times = grow(this.times);
+      this.values = grow(this.values);
+    }
+    const i = this.length++;
+    this.steps[i] = step;
+    this.times[i] = time;
+    this.values[i] = value;
+  }
+
+  view(): MetricSeries {
+    const n = this.length;
+    return {
+      steps: this.steps.subarray(0, n),
+      times: this.times.subarray(0, n),
+      values: this.values.subarray(0, n),
+    };
+  }
 }
 
 /**
  * The metric history of one run, read from its metric stream and kept up to date: `update()` reads
- * only the bytes appended since the last call (MetricTail) and returns the new points.
+ * only the bytes appended since the last call (MetricTail) and returns the new points. Values go
+ * straight into typed columns; point objects are made only when the caller wants them.
  */
 export class MetricHistory {
   private readonly tail: MetricTail;
   private columns = new Map<string, Columns>();
+  private collected: MetricPoint[] | null = null;
 
   constructor(file: string) {
-    this.tail = new MetricTail(file);
+    this.tail = new MetricTail(file, {
+      value: (name, step, time, value) => this.add(name, step, time, value),
+      reset: () => {
+        this.columns = new Map();
+        if (this.collected) this.collected.length = 0;
+      },
+    });
   }
 
-  /** Read what was appended; `reset` when the stream was replaced and the history started over. */
-  async update(): Promise<{ points: MetricPoint[]; reset: boolean }> {
-    const result = await this.tail.read();
-    if (result.reset) this.columns = new Map();
-    for (const p of result.points) {
-      let c = this.columns.get(p.name);
-      if (!c) {
-        c = { steps: new Column(), times: new Column(), values: new Column() };
-        this.columns.set(p.name, c);
-      }
-      c.steps.push(p.step);
-      c.times.push(p.time ?? Number.NaN);
-      c.values.push(p.value);
+  /**
+   * Read what was appended; `reset` when the stream was replaced and the history started over.
+   * `points: false` skips making the new points (a first read only fills the columns).
+   */
+  async update(options: { points?: boolean } = {}): Promise<{ points: MetricPoint[]; reset: boolean }> {
+    this.collected = options.points === false ? null : [];
+    try {
+      const { reset } = await this.tail.read();
+      return { points: this.collected ?? [], reset };
+    } finally {
+      this.collected = null;
     }
-    return result;
+  }
+
+  /** Bytes of the stream read so far. */
+  get bytesRead(): number {
+    return this.tail.bytesRead;
+  }
+
+  private add(name: string, step: number, time: number | undefined, value: number): void {
+    let c = this.columns.get(name);
+    if (!c) {
+      c = new Columns();
+      this.columns.set(name, c);
+    }
+    c.push(step, time ?? Number.NaN, value);
+    this.collected?.push({ name, step, time, value });
   }
 
   /** Metric names, in the order they were first logged. */
@@ -66,8 +97,7 @@ export class MetricHistory {
   }
 
   series(name: string): MetricSeries | undefined {
-    const c = this.columns.get(name);
-    return c && { steps: c.steps.view(), times: c.times.view(), values: c.values.view() };
+    return this.columns.get(name)?.view();
   }
 }
 

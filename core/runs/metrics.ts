@@ -1,3 +1,4 @@
+import { newScannedLine, scanMetricLine } from './lineScan';
 import type { MetricSummary } from './record';
 
 /** Longest metric line accepted; longer ones are reported and skipped. */
@@ -36,10 +37,15 @@ export interface MetricsSummary {
   problems: string[];
 }
 
+/** Sees every logged value without a MetricPoint object per value (see MetricStreamReader). */
+export type MetricValueSink = (name: string, step: number, time: number | undefined, value: number) => void;
+
 /**
  * Reads a metric stream (docs/formats.md) incrementally: feed it text as the file grows and it
  * keeps a running summary. A last line without its newline is held back until more text arrives,
- * or parsed by `end()` once the writer has exited. `onPoint` sees every logged value (for plots).
+ * or parsed by `end()` once the writer has exited. `onPoint` sees every logged value (for plots);
+ * `onValue` too, without allocating (for the plots' history columns). Lines of the common shape
+ * are read by a fast scanner (lineScan.ts), the others by JSON.parse: the results are the same.
  */
 export class MetricStreamReader {
   readonly summary: MetricsSummary = {
@@ -53,14 +59,33 @@ export class MetricStreamReader {
   private pending = '';
   private lineNumber = 0;
   private nextStep = 0;
+  private readonly scanned = newScannedLine();
+  /** summary.metrics by name, for a quicker lookup per value. */
+  private readonly metricOf = new Map<string, MetricSummary>();
 
-  constructor(private readonly onPoint?: (point: MetricPoint) => void) {}
+  private readonly onValue: MetricValueSink | undefined;
+  private readonly fast: boolean;
+
+  /** `fullParse` turns the fast scanner off (tests compare both ways). */
+  constructor(
+    private readonly onPoint?: (point: MetricPoint) => void,
+    options: { onValue?: MetricValueSink; fullParse?: boolean } = {},
+  ) {
+    this.onValue = options.onValue;
+    this.fast = !options.fullParse;
+  }
 
   /** Parse every complete line of `text` (appended to what came before). */
   feed(text: string): void {
-    const lines = (this.pending + text).split('\n');
-    this.pending = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
+    const all = this.pending + text;
+    let start = 0;
+    for (let nl = all.indexOf('\n'); nl >= 0; nl = all.indexOf('\n', start)) {
+      if (!this.fast || nl - start > MAX_METRIC_LINE || !this.scannedLine(all, start, nl)) {
+        this.line(all.slice(start, nl));
+      }
+      start = nl + 1;
+    }
+    this.pending = all.slice(start);
     if (this.pending.length > MAX_METRIC_LINE) {
       // Cap what is held for a line that never ends; it is reported when it does.
       this.pending = this.pending.slice(0, MAX_METRIC_LINE + 1);
@@ -77,6 +102,21 @@ export class MetricStreamReader {
   private report(message: string): void {
     if (this.summary.problems.length < MAX_PROBLEMS)
       this.summary.problems.push(`line ${this.lineNumber}: ${message}`);
+  }
+
+  /** The line text[start, end) when it has the common shape (lineScan.ts); false to parse it fully. */
+  private scannedLine(text: string, start: number, end: number): boolean {
+    const s = this.scanned;
+    if (!scanMetricLine(text, start, end, s)) return false;
+    this.lineNumber++;
+    const current = this.summary.lastStep ?? 0;
+    const step = s.step !== undefined ? s.step : s.metricLine ? this.nextStep : current;
+    if (s.metricLine || s.step !== undefined) {
+      this.summary.lastStep = step;
+      this.nextStep = step + 1;
+    }
+    for (let i = 0; i < s.count; i++) this.observe(s.names[i] as string, step, s.time, s.values[i] as number);
+    return true;
   }
 
   private line(line: string): void {
@@ -118,9 +158,12 @@ export class MetricStreamReader {
   }
 
   private observe(name: string, step: number, time: number | undefined, value: number): void {
-    const m = this.summary.metrics[name];
-    if (!m) this.summary.metrics[name] = { last: value, min: value, max: value, step, count: 1 };
-    else {
+    const m = this.metricOf.get(name);
+    if (!m) {
+      const created = { last: value, min: value, max: value, step, count: 1 };
+      setOwn(this.summary.metrics, name, created);
+      this.metricOf.set(name, created);
+    } else {
       m.last = value;
       m.step = step;
       if (value < m.min) m.min = value;
@@ -128,6 +171,7 @@ export class MetricStreamReader {
       m.count += 1;
     }
     this.onPoint?.({ name, step, time, value });
+    this.onValue?.(name, step, time, value);
   }
 
   private reserved(record: Record<string, unknown>, step: number): void {
@@ -140,7 +184,7 @@ export class MetricStreamReader {
       if (!isObject(tags)) this.report("'tags' must be an object");
       else
         for (const [k, v] of Object.entries(tags))
-          this.summary.tags[k] = typeof v === 'string' ? v : JSON.stringify(v);
+          setOwn(this.summary.tags, k, typeof v === 'string' ? v : JSON.stringify(v));
     }
     for (const [kind, ref] of [
       ['artifact', artifact],
@@ -158,8 +202,8 @@ export class MetricStreamReader {
 
   private param(key: string, value: unknown): void {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-      this.summary.params[key] = value as ParamValue;
-    } else this.summary.params[key] = JSON.stringify(value);
+      setOwn(this.summary.params, key, value as ParamValue);
+    } else setOwn(this.summary.params, key, JSON.stringify(value));
   }
 }
 
@@ -189,6 +233,16 @@ function isWholeJson(line: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * `record[key] = value` as an own property even for `__proto__`, which a plain assignment would
+ * take as the object's prototype (a metric named so once replaced Object.prototype's fields).
+ */
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  } else record[key] = value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import {
+  ExitNotification,
+  ShutdownRequest,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { downsample, readMetricHistory } from '../../core/runs/history';
+import { readHistoryCache } from '../../core/runs/historyCache';
 import {
   listRunsRequest,
   metricHistoryRequest,
@@ -165,4 +180,83 @@ describe('language server: metric histories', () => {
     expect(cold).toBeLessThan(20_000);
     expect(warm).toBeLessThan(3_000);
   }, 60_000);
+
+  it('answers ended runs from their history cache after a restart; stale or damaged caches are rebuilt', async () => {
+    const root = lineageWorkspace();
+    const id = '01kb0000000000000000000000';
+    const dir = path.join(root, '.lineage', 'runs', id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ startedAt: '2026-11-25T09:00:00.000Z' }));
+    const stream = path.join(dir, 'metrics.jsonl');
+    // Big enough (> 256 KiB) to be read on a worker thread; Python-style spacing, nested and null values.
+    const lines = ['{"params": {"lr": 0.1}}'];
+    for (let i = 0; i < 8000; i++) {
+      lines.push(
+        `{"step": ${i}, "time": ${1_764_061_200 + i / 4}, "loss": ${1 / (i + 1) + (i === 4321 ? 50 : 0)}, ` +
+          `"val": {"acc": ${i % 3 ? i / 8000 : 'null'}}}`,
+      );
+    }
+    writeFileSync(stream, lines.join('\n') + '\n');
+    writeFileSync(path.join(dir, 'status.json'), '{}');
+    utimesSync(stream, 1_764_000_000, 1_764_000_000); // a whole-second mtime, to set again below
+    const cacheFile = path.join(root, '.lineage', 'state', 'history', id);
+
+    /** What the answer must be: the stream read and downsampled on this thread. */
+    const expected = async (metric: string): Promise<unknown> => {
+      const s = (await readMetricHistory(stream)).get(metric)!;
+      const d = downsample(s.steps, s.values, 40);
+      return { x: [...d.x], y: [...d.y], min: [...d.min], max: [...d.max], count: s.steps.length };
+    };
+    const ask = async (conn: ProtocolConnection, metric: string): Promise<unknown> => {
+      const r = await conn.sendRequest(metricHistoryRequest, { ids: [id], metric, buckets: 40 });
+      expect(r.metrics).toEqual(['loss', 'val/acc']);
+      const { x, y, min, max, count } = r.series[0]!;
+      return { x, y, min, max, count };
+    };
+    const stop = async (conn: ProtocolConnection): Promise<void> => {
+      await conn.sendRequest(ShutdownRequest.type);
+      await conn.sendNotification(ExitNotification.type);
+      conn.dispose();
+    };
+    /** The cache file is there and valid for the stream as it is now. */
+    const cacheValid = async (): Promise<boolean> =>
+      existsSync(cacheFile) && (await readHistoryCache(cacheFile, statSync(stream))) !== null;
+
+    let conn = await startServer(root);
+    expect(await ask(conn, 'loss')).toEqual(await expected('loss'));
+    expect(await ask(conn, 'val/acc')).toEqual(await expected('val/acc'));
+    await expect.poll(cacheValid, { timeout: 15_000 }).toBe(true);
+    await stop(conn);
+
+    // Same size, mtime and inode, other values: only a server answering from the cache gives the old ones.
+    const before = await expected('loss');
+    const text = readFileSync(stream, 'utf8');
+    writeFileSync(stream, text.replace('"loss": 1,', '"loss": 7,'));
+    utimesSync(stream, 1_764_000_000, 1_764_000_000);
+    expect(await expected('loss')).not.toEqual(before);
+    conn = await startServer(root);
+    expect(await ask(conn, 'loss')).toEqual(before);
+    await stop(conn);
+
+    // Appended to: the cache is stale, the stream is read again and the cache rewritten.
+    appendFileSync(stream, '{"step": 8000, "loss": 0.125}\n');
+    conn = await startServer(root);
+    const appended = (await ask(conn, 'loss')) as { count: number; y: number[] };
+    expect(appended).toEqual(await expected('loss'));
+    expect(appended.count).toBe(8001);
+    expect(appended.y[0]).toBe(7);
+    await expect.poll(cacheValid, { timeout: 15_000 }).toBe(true);
+    await stop(conn);
+
+    // Damaged (a flipped bit in a column): ignored, the right answer from the stream, the cache rebuilt.
+    const damaged = readFileSync(cacheFile);
+    damaged[damaged.length - 100]! ^= 0x10;
+    writeFileSync(cacheFile, damaged);
+    expect(await cacheValid()).toBe(true); // the header is fine: the damage shows when the column is read
+    conn = await startServer(root);
+    expect(await ask(conn, 'val/acc')).toEqual(await expected('val/acc'));
+    expect(await ask(conn, 'loss')).toEqual(await expected('loss'));
+    await expect.poll(() => !readFileSync(cacheFile).equals(damaged), { timeout: 15_000 }).toBe(true);
+    await expect.poll(cacheValid, { timeout: 15_000 }).toBe(true);
+  }, 90_000);
 });

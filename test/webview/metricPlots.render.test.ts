@@ -207,7 +207,7 @@ describe('Metric Plots webview', () => {
     expect(req.ids).toEqual(runs.map((r) => r.id));
   });
 
-  for (const theme of ['light', 'dark'] as const) {
+  for (const theme of ['light', 'dark', 'hc'] as const) {
     it(`looks right in the ${theme} theme (screenshot)`, async () => {
       const runs = plotRuns(8, 2);
       const p = await plotted(open, { theme }, runs, 10_000);

@@ -11,15 +11,20 @@ import {
   type PlotRun,
   type PlotSeries,
 } from '../../protocol/webview';
-import { runColor, withAlpha } from '../shared/colors';
 import { vscodeApi } from '../shared/vscodeApi';
-import { emaSmooth, formatDuration, formatValue } from './plotMath';
+import { chartOptions } from './chart';
+import { emptyMessage } from './emptyState';
+import { Legend } from './legend';
+import { emaSmooth, formatValue, toggleHidden } from './plotMath';
+import { rowsAt, Tooltip, type HoverSeries } from './tooltip';
 
 const stateSchema = z.object({
   metric: z.optional(z.string()),
   axis: metricAxisSchema,
   smoothing: z.number(),
   log: z.boolean(),
+  /** Runs whose curves the legend hid. */
+  hidden: z.optional(z.array(z.string())),
 });
 type State = z.infer<typeof stateSchema>;
 type Axis = State['axis'];
@@ -43,8 +48,9 @@ root.innerHTML = `
     <label><input class="log" type="checkbox"> Log scale</label>
     <span class="status" aria-live="polite"></span>
   </header>
+  <div class="error" role="alert" hidden></div>
   <div class="plot" role="img" aria-label="Metric plot"></div>
-  <ul class="legend" aria-label="Runs"></ul>`;
+  <ul class="legend" aria-label="Runs: click to hide or show, Alt+click to show only one"></ul>`;
 const metricSelect = root.querySelector('.metric') as HTMLSelectElement;
 const axisSelect = root.querySelector('.axis') as HTMLSelectElement;
 const smoothingInput = root.querySelector('.smoothing') as HTMLInputElement;
@@ -52,13 +58,33 @@ const smoothingValue = root.querySelector('.smoothing-value') as HTMLOutputEleme
 const logInput = root.querySelector('.log') as HTMLInputElement;
 const statusBox = root.querySelector('.status') as HTMLElement;
 const plotBox = root.querySelector('.plot') as HTMLElement;
-const legend = root.querySelector('.legend') as HTMLElement;
+const errorBox = root.querySelector('.error') as HTMLElement;
+const legend = new Legend(root.querySelector('.legend') as HTMLElement, {
+  toggle: (id, solo) =>
+    setHidden(
+      toggleHidden(
+        hidden,
+        runs.map((r) => r.id),
+        id,
+        solo,
+      ),
+    ),
+  showAll: () => setHidden(new Set()),
+});
+const tooltip = new Tooltip(plotBox);
 axisSelect.value = state.axis;
+metricSelect.append(new Option('none yet', ''));
+metricSelect.disabled = true;
 smoothingInput.value = String(state.smoothing);
 smoothingValue.textContent = state.smoothing.toFixed(2);
 logInput.checked = state.log;
 
 let runs: PlotRun[] = [];
+/** The host has said which runs to plot (until then the view says nothing). */
+let runsKnown = false;
+let hidden = new Set(state.hidden ?? []);
+/** The shown series' values as drawn (smoothed, log-filtered), for the tooltip. */
+let hover: HoverSeries[] = [];
 /** The last answer: one metric's series, on `axis`. */
 let shown: { metric: string; axis: Axis; series: PlotSeries[] } | null = null;
 let seq = 0;
@@ -110,6 +136,7 @@ function fillMetrics(metrics: string[], metric: string): void {
   }
   metricSelect.value = metric;
   metricSelect.disabled = metrics.length === 0;
+  if (metrics.length === 0) metricSelect.replaceChildren(new Option('none yet', ''));
 }
 
 /** One series' y values as drawn: smoothed, and without values a log scale cannot show. */
@@ -120,18 +147,29 @@ function drawnY(s: PlotSeries): (number | null)[] {
 
 function render(): void {
   const series = shown?.series ?? [];
-  renderLegend(series);
+  renderLegend();
+  tooltip.hide();
   if (!shown || series.length === 0) {
+    hover = [];
     plot?.destroy();
     plot = null;
     plotKey = '';
-    plotBox.replaceChildren(emptyMessage());
+    plotBox.replaceChildren(emptyMessage(runs.length, shown?.metric), tooltip.el);
     statusBox.textContent = '';
     return;
   }
   const points = series.reduce((n, s) => n + s.count, 0);
   statusBox.textContent = `${series.length} run${series.length === 1 ? '' : 's'} · ${points.toLocaleString('en-US')} points`;
-  const data = [null, ...series.map((s) => [s.x, drawnY(s)])] as unknown as uPlot.AlignedData;
+  const names = new Map(runs.map((r) => [r.id, r.name]));
+  const drawn = series.map(drawnY);
+  hover = series.map((s, i) => ({
+    id: s.id,
+    name: names.get(s.id) ?? s.id,
+    x: s.x,
+    drawn: drawn[i] ?? [],
+    raw: s.y,
+  }));
+  const data = [null, ...series.map((s, i) => [s.x, drawn[i]])] as unknown as uPlot.AlignedData;
   const key = [shown.axis, state.log, ...series.map((s) => s.id)].join('|');
   if (plot && key === plotKey) {
     plot.setData(data, !range);
@@ -139,7 +177,7 @@ function render(): void {
     return;
   }
   plot?.destroy();
-  plotBox.replaceChildren();
+  plotBox.replaceChildren(tooltip.el);
   plotKey = key;
   plot = new uPlot(options(shown.axis, series), data, plotBox);
   if (range) plot.setScale('x', { min: range[0], max: range[1] });
@@ -149,20 +187,46 @@ function render(): void {
   });
 }
 
-function emptyMessage(): HTMLElement {
-  const p = document.createElement('p');
-  p.className = 'empty';
-  p.textContent =
-    runs.length === 0
-      ? 'No runs to plot yet. Record one: lineage run -- python train.py'
-      : shown && shown.metric === ''
-        ? 'These runs have not logged any metrics yet.'
-        : 'Loading metrics…';
-  return p;
+/** Hide the runs in `next` (a legend click): their curves and bands go, the y axis fits the rest. */
+function setHidden(next: Set<string>): void {
+  hidden = next;
+  state.hidden = [...next];
+  save();
+  renderLegend();
+  const series = shown?.series ?? [];
+  if (!plot) return;
+  plot.batch(() => {
+    series.forEach((s, i) => plot?.setSeries(i + 1, { show: !hidden.has(s.id) }, false));
+  });
+  plot.redraw(false, true);
 }
 
-function themeColor(name: string, fallback: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+/** The tooltip and legend values at uPlot's cursor (hidden when it leaves the plot). */
+function showCursor(u: uPlot): void {
+  const left = u.cursor.left ?? -1;
+  const top = u.cursor.top ?? -1;
+  if (!shown || left < 0 || top < 0) {
+    tooltip.hide();
+    renderLegendValues(lastValues());
+    return;
+  }
+  const x = u.posToVal(left, 'x');
+  const slack = Math.abs(u.posToVal(left + 8, 'x') - x);
+  const rows = rowsAt(
+    hover.filter((h) => !hidden.has(h.id)),
+    x,
+    slack,
+    state.smoothing > 0,
+  );
+  const over = u.over.getBoundingClientRect();
+  const box = plotBox.getBoundingClientRect();
+  tooltip.show(shown.axis, x, rows, left + over.left - box.left, top + over.top - box.top);
+  renderLegendValues(new Map(rows.map((r) => [r.id, formatValue(r.value)])));
+}
+
+function showError(message: string | null): void {
+  errorBox.hidden = message === null;
+  errorBox.textContent = message ?? '';
 }
 
 function size(): { width: number; height: number } {
@@ -170,140 +234,43 @@ function size(): { width: number; height: number } {
 }
 
 function options(axis: Axis, series: PlotSeries[]): uPlot.Options {
-  const fg = themeColor('--vscode-descriptionForeground', '#888');
-  const grid = withAlpha('#808080', 0.18);
-  const axisStyle = {
-    stroke: fg,
-    grid: { stroke: grid, width: 1 },
-    ticks: { stroke: grid, width: 1 },
-    font: `11px ${themeColor('--vscode-font-family', 'sans-serif')}`,
-  };
-  return {
-    mode: 2,
-    ...size(),
-    legend: { show: false },
-    cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
-    select: { show: true, left: 0, top: 0, width: 0, height: 0 },
-    scales: {
-      x: { time: axis === 'wall', auto: true },
-      y: state.log ? { distr: 3, auto: true } : { auto: true },
+  return chartOptions({
+    axis,
+    log: state.log,
+    size: size(),
+    series,
+    shownSeries: () => shown?.series ?? [],
+    hidden: () => hidden,
+    onCursor: showCursor,
+    onDraw: () => {
+      if (receivedAt > 0) {
+        root.dataset.drawMs = (performance.now() - receivedAt).toFixed(1);
+        receivedAt = 0;
+      }
+      root.dataset.drawn = String(Number(root.dataset.drawn ?? 0) + 1);
     },
-    axes: [
-      {
-        ...axisStyle,
-        ...(axis === 'relative' && { values: (_u: uPlot, splits: number[]) => splits.map(formatDuration) }),
-        ...(axis === 'step' && {
-          values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue(v)),
-        }),
-      },
-      { ...axisStyle, size: 56, values: (_u: uPlot, splits: number[]) => splits.map((v) => formatValue(v)) },
-    ],
-    series: [
-      {},
-      ...series.map((s): uPlot.Series => ({
-        label: s.id,
-        stroke: runColor(s.id),
-        width: 1.5,
-        points: { show: false },
-        paths: uPlot.paths.linear?.(),
-        facets: [
-          { scale: 'x', auto: true, sorted: 1 },
-          { scale: 'y', auto: true },
-        ],
-      })),
-    ],
-    hooks: {
-      drawClear: [(u) => drawBands(u)],
-      draw: [
-        () => {
-          if (receivedAt > 0) {
-            root.dataset.drawMs = (performance.now() - receivedAt).toFixed(1);
-            receivedAt = 0;
-          }
-          root.dataset.drawn = String(Number(root.dataset.drawn ?? 0) + 1);
-        },
-      ],
-      setSelect: [
-        (u) => {
-          if (u.select.width < 3) return;
-          const min = u.posToVal(u.select.left, 'x');
-          const max = u.posToVal(u.select.left + u.select.width, 'x');
-          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
-          range = [min, max];
-          u.setScale('x', { min, max });
-          request();
-        },
-      ],
+    onZoom: (min, max) => {
+      range = [min, max];
+      request();
     },
-  };
+  });
 }
 
-/** Each run's min/max band under its line: what downsampling folded into each kept point. */
-function drawBands(u: uPlot): void {
-  const series = shown?.series ?? [];
-  const { ctx, bbox } = u;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
-  ctx.clip();
-  const alpha = series.length > 20 ? 0.06 : 0.15;
-  // The scales' linear maps, inlined: valToPos per point costs several times more.
-  const sx = u.scales.x;
-  const sy = u.scales.y;
-  if (!sx || !sy) return ctx.restore();
-  const x0 = sx.min ?? 0;
-  const kx = bbox.width / ((sx.max ?? 1) - x0 || 1);
-  const log = sy.distr === 3;
-  const fy = (v: number): number => (log ? Math.log10(Math.max(v, 1e-300)) : v);
-  const y0 = fy(sy.min ?? 0);
-  const ky = bbox.height / (fy(sy.max ?? 1) - y0 || 1);
-  const px = (v: number): number => bbox.left + (v - x0) * kx;
-  const py = (v: number): number => bbox.top + bbox.height - (fy(v) - y0) * ky;
-  for (const s of series) {
-    if (s.x.length < 2) continue;
-    // A band only where downsampling folded points (min < max somewhere).
-    let folded = false;
-    for (let i = 0; i < s.min.length && !folded; i++)
-      if ((s.min[i] as number) < (s.max[i] as number)) folded = true;
-    if (!folded) continue;
-    ctx.beginPath();
-    for (let i = 0; i < s.x.length; i++) {
-      const x = px(s.x[i] as number);
-      const y = py(s.max[i] as number);
-      if (i === 0) ctx.moveTo(x, y);
-      else ctx.lineTo(x, y);
-    }
-    for (let i = s.x.length - 1; i >= 0; i--) ctx.lineTo(px(s.x[i] as number), py(s.min[i] as number));
-    ctx.closePath();
-    ctx.fillStyle = withAlpha(runColor(s.id), alpha);
-    ctx.fill();
+/** Each run's last value, by id (runs without the metric are left out). */
+function lastValues(): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const s of shown?.series ?? []) {
+    if (s.y.length > 0) values.set(s.id, formatValue(s.y[s.y.length - 1] as number));
   }
-  ctx.restore();
+  return values;
 }
 
-function renderLegend(series: PlotSeries[]): void {
-  const byId = new Map(series.map((s) => [s.id, s]));
-  legend.replaceChildren(
-    ...runs.map((r) => {
-      const li = document.createElement('li');
-      li.dataset.id = r.id;
-      const swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.backgroundColor = runColor(r.id);
-      const name = document.createElement('span');
-      name.className = 'name';
-      name.textContent = r.name;
-      name.title = r.id;
-      const value = document.createElement('span');
-      value.className = 'value';
-      const s = byId.get(r.id);
-      value.textContent = s && s.y.length > 0 ? formatValue(s.y[s.y.length - 1] as number) : '—';
-      li.append(swatch, name, value);
-      if (r.running) li.classList.add('running');
-      if (!s) li.classList.add('absent');
-      return li;
-    }),
-  );
+function renderLegend(): void {
+  legend.render(runs, lastValues(), hidden);
+}
+
+function renderLegendValues(values: Map<string, string>): void {
+  legend.showValues(values);
 }
 
 /** New points of a training run: appended to its series when they belong to the plotted metric. */
@@ -341,9 +308,13 @@ window.addEventListener('message', (event: MessageEvent) => {
   switch (message.type) {
     case 'runs': {
       const before = runs.map((r) => r.id).join();
+      const first = !runsKnown;
+      runsKnown = true;
       runs = message.runs;
       if (runs.map((r) => r.id).join() !== before) request();
-      else renderLegend(shown?.series ?? []);
+      else if (first)
+        render(); // no runs at all: say how to get some
+      else renderLegend();
       return;
     }
     case 'history':
@@ -351,6 +322,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       receivedAt = arrived;
       root.dataset.parseMs = (performance.now() - arrived).toFixed(1);
       shown = { metric: message.metric, axis: state.axis, series: message.series };
+      showError(null);
       if (message.metric !== '') state.metric = message.metric;
       fillMetrics(message.metrics, message.metric);
       render();
@@ -359,7 +331,9 @@ window.addEventListener('message', (event: MessageEvent) => {
       appendPoints(message);
       return;
     case 'error':
-      statusBox.textContent = message.message;
+      showError(message.message);
+      if (statusBox.textContent === 'Loading…') statusBox.textContent = '';
+      if (!shown) plotBox.replaceChildren(tooltip.el); // not "Loading…" any more
       return;
     default: {
       const unreachable: never = message;
@@ -369,7 +343,8 @@ window.addEventListener('message', (event: MessageEvent) => {
 });
 
 metricSelect.addEventListener('change', () => {
-  state.metric = metricSelect.value;
+  if (metricSelect.value === '') delete state.metric;
+  else state.metric = metricSelect.value;
   range = undefined;
   save();
   request();

@@ -51,3 +51,50 @@ export function formatValue(v: number): string {
   if (abs >= 1e4) return `${Number((v / 1e3).toPrecision(3))}k`;
   return String(Number(v.toPrecision(4)));
 }
+
+/**
+ * Which runs are hidden after a click on `id` in the legend: a plain click hides or shows that run;
+ * a solo click (Alt or Ctrl/Cmd) shows only that run, or every run again when it already was alone.
+ */
+export function toggleHidden(
+  hidden: ReadonlySet<string>,
+  ids: readonly string[],
+  id: string,
+  solo: boolean,
+): Set<string> {
+  if (!solo) {
+    const next = new Set(hidden);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  }
+  const alone = !hidden.has(id) && ids.every((other) => other === id || hidden.has(other));
+  return alone ? new Set() : new Set(ids.filter((other) => other !== id));
+}
+
+/** Index of the x in `xs` (ascending) nearest to `x`; -1 when `xs` is empty. Ties go to the earlier. */
+export function nearestIndex(xs: readonly number[], x: number): number {
+  if (xs.length === 0) return -1;
+  let a = 0;
+  let b = xs.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if ((xs[m] as number) < x) a = m + 1;
+    else b = m;
+  }
+  if (a === 0) return 0;
+  if (a === xs.length) return xs.length - 1;
+  return x - (xs[a - 1] as number) <= (xs[a] as number) - x ? a - 1 : a;
+}
+
+/** An x value as the tooltip's heading: `Step 1,234`, `12m 30s`, or a local date and time. */
+export function formatX(axis: 'step' | 'relative' | 'wall', x: number): string {
+  if (axis === 'step') return `Step ${Math.round(x).toLocaleString('en-US')}`;
+  if (axis === 'relative') return formatDuration(x);
+  const d = new Date(x * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ` +
+    `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+  );
+}
