@@ -4,7 +4,8 @@ import { errorMessage } from '../core/errors';
 import { metricHistoryRequest, metricPointsNotification, type MetricPointsParams } from '../protocol/lsp';
 import type { RunSummary } from '../protocol/runs';
 import { metricPlotsToHostSchema, type MetricPlotsToWebview, type PlotRun } from '../protocol/webview';
-import type { LineageModel } from './model';
+import { shortRunId } from '../core/util/format';
+import { colorsOf, type LineageModel } from './model';
 import { webviewHtml } from './webviewHtml';
 
 /** Runs plotted when nothing is selected: every running run plus this many of the most recent. */
@@ -106,8 +107,8 @@ export class MetricPlotsViewProvider implements vscode.WebviewViewProvider, vsco
 
   private async sendRuns(): Promise<void> {
     if (!this.view) return;
-    const { runs } = await this.model.getRuns();
-    this.shown = pickRuns(runs, this.selection);
+    const result = await this.model.getRuns();
+    this.shown = pickRuns(result.runs, this.selection, colorsOf(result));
     await this.post({ type: 'runs', runs: this.shown });
   }
 
@@ -121,15 +122,29 @@ export class MetricPlotsViewProvider implements vscode.WebviewViewProvider, vsco
 }
 
 /** The selected runs in list order, or (no selection) the running runs plus the most recent ones. */
-export function pickRuns(runs: readonly RunSummary[], selection: readonly string[] | null): PlotRun[] {
-  const plot = (r: RunSummary): PlotRun => ({ id: r.id, name: r.name, running: r.status === 'running' });
+export function pickRuns(
+  runs: readonly RunSummary[],
+  selection: readonly string[] | null,
+  colors: ReadonlyMap<string, string> = new Map(),
+): PlotRun[] {
+  let picked: RunSummary[];
   if (selection) {
     const wanted = new Set(selection);
-    return runs.filter((r) => wanted.has(r.id)).map(plot);
+    picked = runs.filter((r) => wanted.has(r.id));
+  } else {
+    // Ids are ULIDs: sorting them sorts by start time.
+    const newest = [...runs].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    const ids = new Set(newest.slice(0, RECENT_RUNS).map((r) => r.id));
+    for (const r of runs) if (r.status === 'running') ids.add(r.id);
+    picked = newest.filter((r) => ids.has(r.id));
   }
-  // Ids are ULIDs: sorting them sorts by start time.
-  const newest = [...runs].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-  const picked = new Set(newest.slice(0, RECENT_RUNS).map((r) => r.id));
-  for (const r of runs) if (r.status === 'running') picked.add(r.id);
-  return newest.filter((r) => picked.has(r.id)).map(plot);
+  // Runs of one experiment are often all called after it: the legend tells them apart by id.
+  const named = new Map<string, number>();
+  for (const r of picked) named.set(r.name, (named.get(r.name) ?? 0) + 1);
+  return picked.map((r) => ({
+    id: r.id,
+    name: (named.get(r.name) ?? 0) > 1 ? `${r.name} · ${shortRunId(r.id)}` : r.name,
+    running: r.status === 'running',
+    color: colors.get(r.id),
+  }));
 }

@@ -143,7 +143,14 @@ const numberArray = z.custom<number[]>(
 );
 /** The x axis of the Metric Plots view: step, seconds since each run started, or wall time. */
 export const metricAxisSchema = z.enum(['step', 'relative', 'wall']);
-const plotRunSchema = z.object({ id: z.string(), name: z.string(), running: z.boolean() });
+const plotRunSchema = z.object({
+  id: z.string(),
+  /** The run's name, with its short id when another plotted run has the same name. */
+  name: z.string(),
+  running: z.boolean(),
+  /** The run's colour in every view (core/util/runColors.ts over all runs). */
+  color: z.optional(z.string()),
+});
 export type PlotRun = z.infer<typeof plotRunSchema>;
 const plotSeriesSchema = z.object({
   id: z.string(),

@@ -6,6 +6,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { downsample } from '../../core/runs/history';
 import type { PlotSeries } from '../../protocol/webview';
+import type { PanelPage } from './harness';
+import { runColors } from '../../core/util/runColors';
 import { runColor } from '../../webview-ui/shared/colors';
 import {
   canvasPixels,
@@ -101,20 +103,27 @@ describe('Metric Plots webview', () => {
     expect(await p.page.locator('.legend li.running').count()).toBe(3);
   }, 60_000);
 
-  it('uses each run’s own colour in the legend, the same everywhere (runColor)', async () => {
-    const runs = plotRuns(6);
-    const p = await plotted(open, { theme: 'light' }, runs, 500);
-    const swatches = await p.page
-      .locator('.legend .swatch')
-      .evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+  it('draws each run in the colour the host sends (the one every view uses), else a stable fallback', async () => {
     const rgb = (hex: string): string => {
       const n = Number.parseInt(hex.slice(1), 16);
       return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
     };
-    expect(swatches).toEqual(runs.map((r) => rgb(runColor(r.id))));
-    expect(runColor(runs[0]!.id)).toBe(runColor(String(runs[0]!.id)));
-    // Distinct runs get a spread of colours.
-    expect(new Set(plotRuns(40).map((r) => runColor(r.id))).size).toBeGreaterThan(10);
+    const swatchesOf = (p: PanelPage): Promise<string[]> =>
+      p.page
+        .locator('.legend .swatch')
+        .evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    // The host's colours: by start order over all runs (core/util/runColors.ts).
+    const hostColors = runColors(
+      plotRuns(6).map((r, i) => ({ id: r.id, startedAt: `2026-11-25T08:0${i}:00Z` })),
+    );
+    const colored = plotRuns(6).map((r) => ({ ...r, color: hostColors.get(r.id) }));
+    const p = await plotted(open, { theme: 'light' }, colored, 500);
+    expect(await swatchesOf(p)).toEqual(colored.map((r) => rgb(r.color as string)));
+    expect(new Set(await swatchesOf(p)).size).toBe(6);
+    // Without one (a host that sends none), a colour from the run's id, the same on every page.
+    const runs = plotRuns(6);
+    const q = await plotted(open, { theme: 'light' }, runs, 500);
+    expect(await swatchesOf(q)).toEqual(runs.map((r) => rgb(runColor(r.id))));
   });
 
   it('switches the x axis: relative and wall time are asked for and drawn', async () => {

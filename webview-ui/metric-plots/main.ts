@@ -11,6 +11,7 @@ import {
   type PlotRun,
   type PlotSeries,
 } from '../../protocol/webview';
+import { assignRunColors } from '../shared/colors';
 import { vscodeApi } from '../shared/vscodeApi';
 import { chartOptions } from './chart';
 import { emptyMessage } from './emptyState';
@@ -311,6 +312,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       const first = !runsKnown;
       runsKnown = true;
       runs = message.runs;
+      assignRunColors(runs.flatMap((r) => (r.color ? [[r.id, r.color] as [string, string]] : [])));
       if (runs.map((r) => r.id).join() !== before) request();
       else if (first)
         render(); // no runs at all: say how to get some
