@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Locator, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineage } from '../../scripts/demo/workspace.mjs';
 import { outputDir } from '../helpers/chromium';
@@ -127,13 +127,25 @@ describe('Run Compare in a real VS Code (code-server 4.96)', () => {
     await revived.getByRole('button', { name: 'Remove weight-decay from the comparison' }).click();
     await expect.poll(() => revived.locator('.run-head').count()).toBe(1);
     const tree = page.locator('.pane .monaco-list-row[role="treeitem"]');
-    await tree.filter({ hasText: 'baseline' }).first().click();
-    await tree
-      .filter({ hasText: 'weight-decay' })
-      .first()
-      .click({ modifiers: ['Control'] });
-    await tree.filter({ hasText: 'weight-decay' }).first().click({ button: 'right' });
-    await page.locator('.context-view .action-item', { hasText: 'Compare Selected Runs' }).first().click();
+    const row = (name: string): Locator => tree.filter({ hasText: name }).first();
+    // Both rows selected before the menu opens (a click can land while the tree is still taking focus).
+    await expect
+      .poll(
+        async () => {
+          await row('baseline').click();
+          await row('weight-decay').click({ modifiers: ['Control'] });
+          return [
+            await row('baseline').getAttribute('aria-selected'),
+            await row('weight-decay').getAttribute('aria-selected'),
+          ];
+        },
+        { timeout: 20_000 },
+      )
+      .toEqual(['true', 'true']);
+    await row('weight-decay').click({ button: 'right' });
+    // The menu item is chosen as a user does with the keyboard: hovered (focused), then Enter.
+    await page.locator('.context-view .action-label', { hasText: 'Compare Selected Runs' }).first().hover();
+    await page.keyboard.press('Enter');
     await expect.poll(() => revived.locator('.run-head').count()).toBe(2);
   });
 });

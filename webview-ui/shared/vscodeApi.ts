@@ -16,13 +16,15 @@ export function vscodeApi<State>(): VsCodeApi<State> {
   return api as VsCodeApi<State>;
 }
 
-/** How long state changes are gathered before the host is told (typing in a filter, dragging). */
-const PERSIST_DELAY_MS = 250;
+/** At most one state posted to the host per this long (typing in a filter, dragging a divider). */
+const PERSIST_EVERY_MS = 250;
 
 /**
  * When the host keeps this panel's state per workspace (it put `data-persist` on `#root`), the
- * state VS Code restores comes first, else the workspace's; and each saved state is also posted
- * to the host, at most every 250 ms and once more when the page goes away.
+ * state VS Code restores comes first, else the workspace's; a restored state is posted to the host
+ * at once (it may be newer than what the host has: a change made just before a window reload), and
+ * each saved state is posted too: the first of a burst at once, the last when the burst ends, and
+ * any pending one when the page goes away.
  */
 function persisting(raw: VsCodeApi<unknown>): VsCodeApi<unknown> {
   const seed = document.getElementById('root')?.dataset.persist;
@@ -33,26 +35,32 @@ function persisting(raw: VsCodeApi<unknown>): VsCodeApi<unknown> {
   } catch {
     stored = undefined; // a damaged seed: start from the panel's defaults
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let pending: unknown;
-  let dirty = false;
-  const flush = (): void => {
-    clearTimeout(timer);
-    if (!dirty) return;
-    dirty = false;
-    const message: PersistState = { type: 'persistState', state: pending };
+  const send = (state: unknown): void => {
+    const message: PersistState = { type: 'persistState', state };
     raw.postMessage(message);
   };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending: { state: unknown } | null = null;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending) send(pending.state);
+    pending = null;
+  };
   addEventListener('pagehide', flush);
+  const restored = raw.getState();
+  if (restored !== undefined) send(restored);
   return {
     postMessage: (message) => raw.postMessage(message),
     getState: () => raw.getState() ?? stored,
     setState: (state) => {
       raw.setState(state);
-      pending = state;
-      dirty = true;
-      clearTimeout(timer);
-      timer = setTimeout(flush, PERSIST_DELAY_MS);
+      if (timer === undefined) {
+        send(state); // the first change of a burst goes at once
+        timer = setTimeout(flush, PERSIST_EVERY_MS);
+      } else {
+        pending = { state };
+      }
     },
   };
 }
