@@ -68,6 +68,9 @@ describe('Metric Plots webview', () => {
     const pixels = await canvasPixels(p);
     expect(pixels.inked).toBeGreaterThan(10_000);
     await expect.poll(() => p.page.locator('.status').textContent()).toBe('100 runs · 1,000,000 points');
+    // Past 20 runs the view asks for one bucket per two pixels, and draws no bands (they only blur).
+    expect(req.buckets).toBeLessThan(((await p.page.locator('.plot').boundingBox())?.width ?? 0) / 1.5);
+    await p.page.screenshot({ path: path.join(SHOTS, 'metric-plots-100-runs-dark.png') });
 
     // Worst case: every one of the 1,000,000 points sent and drawn (uPlot decimates per pixel).
     // Generated in the page: a million points through the test's browser connection would time that.

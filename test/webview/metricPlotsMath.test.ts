@@ -1,6 +1,12 @@
 // The Metric Plots view's pure helpers (no browser): legend visibility, nearest points, tooltip rows.
 import { describe, expect, it } from 'vitest';
-import { formatX, nearestIndex, toggleHidden } from '../../webview-ui/metric-plots/plotMath';
+import {
+  BAND_LIMIT,
+  bucketsFor,
+  formatX,
+  nearestIndex,
+  toggleHidden,
+} from '../../webview-ui/metric-plots/plotMath';
 import { rowsAt } from '../../webview-ui/metric-plots/tooltip';
 
 describe('Metric Plots helpers', () => {
@@ -43,5 +49,13 @@ describe('Metric Plots helpers', () => {
       { id: 'd', name: 'D', x: 1.2, value: 4, raw: 4.5 },
       { id: 'a', name: 'A', x: 1, value: 2, raw: 2 },
     ]);
+  });
+
+  it('asks for one bucket per pixel, one per two past the band limit, never fewer than 100', () => {
+    expect(bucketsFor(984, 2)).toBe(984);
+    expect(bucketsFor(984, BAND_LIMIT)).toBe(984);
+    expect(bucketsFor(984, BAND_LIMIT + 1)).toBe(492);
+    expect(bucketsFor(0, 3)).toBe(800); // not laid out yet: a usual width
+    expect(bucketsFor(120, 100)).toBe(100);
   });
 });

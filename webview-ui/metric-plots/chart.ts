@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import type { PlotSeries } from '../../protocol/webview';
 import { runColor, withAlpha } from '../shared/colors';
-import { formatDuration, formatValue } from './plotMath';
+import { BAND_LIMIT, formatDuration, formatValue } from './plotMath';
 
 function themeColor(name: string, fallback: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
@@ -61,7 +61,9 @@ export function chartOptions(c: ChartContext): uPlot.Options {
         label: s.id,
         show: !c.hidden().has(s.id),
         stroke: runColor(s.id),
-        width: 1.5,
+        // Past the band limit, whole-pixel lines: a fractional width costs Chromium several times more to
+        // rasterize (100 runs: ~0.45 s against ~0.14 s here).
+        width: series.length > BAND_LIMIT ? 1 : 1.5,
         points: { show: false },
         paths: uPlot.paths.linear?.(),
         facets: [
@@ -95,7 +97,9 @@ function drawBands(u: uPlot, series: readonly PlotSeries[], hidden: ReadonlySet<
   ctx.beginPath();
   ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
   ctx.clip();
-  const alpha = series.length > 20 ? 0.06 : 0.15;
+  const drawn = series.filter((s) => !hidden.has(s.id));
+  if (drawn.length > BAND_LIMIT) return ctx.restore();
+  const alpha = drawn.length > 5 ? 0.08 : 0.15;
   // The scales' linear maps, inlined: valToPos per point costs several times more.
   const sx = u.scales.x;
   const sy = u.scales.y;

@@ -16,7 +16,7 @@ import { vscodeApi } from '../shared/vscodeApi';
 import { chartOptions } from './chart';
 import { emptyMessage } from './emptyState';
 import { Legend } from './legend';
-import { emaSmooth, formatValue, toggleHidden } from './plotMath';
+import { bucketsFor, emaSmooth, formatValue, toggleHidden } from './plotMath';
 import { rowsAt, Tooltip, type HoverSeries } from './tooltip';
 
 const stateSchema = z.object({
@@ -118,7 +118,7 @@ function request(): void {
     ids: runs.map((r) => r.id),
     ...(state.metric !== undefined && { metric: state.metric }),
     x: state.axis,
-    buckets: Math.max(100, Math.round(plotBox.clientWidth || 800)),
+    buckets: bucketsFor(plotBox.clientWidth, runs.length - hidden.size),
     ...(range && { range }),
   });
 }

@@ -98,3 +98,16 @@ export function formatX(axis: 'step' | 'relative' | 'wall', x: number): string {
     `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
   );
 }
+
+/** Above this many runs on one chart, min/max bands are left out: they would only blur together. */
+export const BAND_LIMIT = 20;
+
+/**
+ * How many buckets to ask the server for: one per pixel of the plot's width (each keeps its min
+ * and max), one per two pixels past `BAND_LIMIT` runs, where no band shows what a bucket folded and
+ * dozens of overlapping curves cannot show finer detail anyway.
+ */
+export function bucketsFor(width: number, runs: number): number {
+  const px = Math.round(width || 800);
+  return Math.max(100, runs > BAND_LIMIT ? Math.round(px / 2) : px);
+}
