@@ -15,13 +15,12 @@ import {
   readGrid,
   setToggle,
   toggle,
-  type Shape,
+  SMALL,
+  WIDE,
 } from './runsTableFixtures';
 
 const panel = usePanels();
-const SMALL: Shape = { runs: 25, params: 8, metrics: 4, minMax: 4, tags: 2, inputs: 1, seed: 3 };
-/** Wide and tall enough that every row and column of SMALL is drawn. */
-const viewport = { width: 3400, height: 900 };
+const viewport = WIDE;
 
 function runs(): RunSummary[] {
   return generateRuns(SMALL);

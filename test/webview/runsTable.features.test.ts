@@ -16,12 +16,12 @@ import {
   generateRuns,
   readGrid,
   setToggle,
-  type Shape,
+  SMALL,
+  WIDE,
 } from './runsTableFixtures';
 
 const panel = usePanels();
-const SMALL: Shape = { runs: 25, params: 8, metrics: 4, minMax: 4, tags: 2, inputs: 1, seed: 3 };
-const viewport = { width: 3400, height: 900 };
+const viewport = WIDE;
 const OUT = path.resolve(__dirname, '../../test-output/webview');
 const data = (): RunSummary[] => generateRuns(SMALL);
 

@@ -16,6 +16,11 @@ export interface Shape {
 }
 
 /** 10,000 runs × 500 columns: 7 run columns + 150 params + 300 metrics + 40 tags + 3 inputs. */
+/** A small table for behaviour tests: every row and column fits in `WIDE` at once. */
+export const SMALL: Shape = { runs: 25, params: 8, metrics: 4, minMax: 4, tags: 2, inputs: 1, seed: 3 };
+/** Wide and tall enough that every row and column of SMALL is drawn. */
+export const WIDE = { width: 3400, height: 900 };
+
 export const BIG: Shape = {
   runs: 10_000,
   params: 150,
