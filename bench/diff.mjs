@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { generate, prng, uniformSizes } from './lib/datagen.mjs';
 import { defaultScratch, freeBytes, rmrf, syncDisks, warm } from './lib/fsutil.mjs';
 import { BenchBase } from './lib/benchBase.mjs';
-import { benchArgs, div, runBench, sub } from './lib/benchMain.mjs';
+import { benchArgs, bundleEngine, div, runBench, sub } from './lib/benchMain.mjs';
 import { waitForQuiet } from './lib/load.mjs';
 import { machineInfo, toolVersion } from './lib/machine.mjs';
 import { mustSh, q, run, sh, tail } from './lib/proc.mjs';
@@ -136,18 +136,7 @@ class DiffBench extends BenchBase {
 
   /** The in-process runner: bench/lib/diffEngine.mjs bundled with the engine's sources. */
   async bundleEngine() {
-    const esbuild = await import('esbuild');
-    this.engine = path.join(this.scratch, 'engine.cjs');
-    await esbuild.build({
-      entryPoints: [ENGINE_SOURCE],
-      outfile: this.engine,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'warning',
-      define: { LINEAGE_VERSION: JSON.stringify('bench') },
-    });
+    this.engine = await bundleEngine(ENGINE_SOURCE, path.join(this.scratch, 'engine.cjs'));
   }
 
   /** A marker records what a kept repository was built from; returns true when it matches. */

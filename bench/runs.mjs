@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, promises as fs, readFileSync, writeFileSync } fr
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BenchBase } from './lib/benchBase.mjs';
-import { benchArgs, div, fmtMs, runBench, sub } from './lib/benchMain.mjs';
+import { benchArgs, bundleEngine, div, fmtMs, runBench, sub } from './lib/benchMain.mjs';
 import { prng } from './lib/datagen.mjs';
 import { defaultScratch, freeBytes, rmrf, sizeOf, syncDisks } from './lib/fsutil.mjs';
 import { waitForQuiet } from './lib/load.mjs';
@@ -150,18 +150,7 @@ class RunsBench extends BenchBase {
   }
 
   async bundleEngine() {
-    const esbuild = await import('esbuild');
-    this.engine = path.join(this.scratch, 'runs-engine.cjs');
-    await esbuild.build({
-      entryPoints: [ENGINE_SOURCE],
-      outfile: this.engine,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'warning',
-      define: { LINEAGE_VERSION: JSON.stringify('bench') },
-    });
+    this.engine = await bundleEngine(ENGINE_SOURCE, path.join(this.scratch, 'runs-engine.cjs'));
   }
 
   // ---- timing -----------------------------------------------------------------------------

@@ -74,3 +74,19 @@ export function div(a, b) {
 export function sub(a, b) {
   return a === null || b === null || a === undefined || b === undefined ? null : a - b;
 }
+
+/** Bundle a bench's in-process runner (`source`, with the engine's sources) into `outfile` (CommonJS). */
+export async function bundleEngine(source, outfile) {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [source],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+    define: { LINEAGE_VERSION: JSON.stringify('bench') },
+  });
+  return outfile;
+}

@@ -62,7 +62,7 @@ root.innerHTML = `
   <header class="toolbar">
     <h1>Compare Runs</h1>
     <span class="count" aria-live="polite"></span>
-    <input class="find" type="search" spellcheck="false" placeholder="Find params, metrics, tags…" aria-label="Find rows by key">
+    <input class="input find" type="search" spellcheck="false" placeholder="Find params, metrics, tags…" aria-label="Find rows by key">
     <label class="toggle" title="Hide rows whose values are equal across the runs"><input type="checkbox" class="diff-only"> Differences only</label>
     <label class="select-label">Baseline <select class="baseline-select" aria-label="Baseline run"></select></label>
     <span class="missing muted" role="status"></span>
